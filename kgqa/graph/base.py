@@ -56,6 +56,9 @@ class RemovedIds:
 
 @runtime_checkable
 class GraphStore(Protocol):
+    def open(self) -> None:
+        """Connect / open files. Raises ``GraphStoreUnavailable`` with the location and the fix."""
+
     def init_schema(self) -> None:
         """Create tables / constraints / indexes. Idempotent."""
 
