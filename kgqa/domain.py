@@ -49,7 +49,7 @@ class Mention:
 
 @dataclass(slots=True)
 class Entity:
-    """A resolved entity. ``aliases`` lists the surface forms merged into it (explainable merges)."""
+    """A resolved entity; ``aliases`` lists the surface forms merged into it."""
 
     id: str
     name: str
@@ -90,7 +90,7 @@ class GraphBatch:
 
 @dataclass(slots=True, frozen=True)
 class Fact:
-    """An aggregated triple as the read path sees it, with one supporting chunk when there is one."""
+    """An aggregated triple as the read path sees it, with one supporting chunk if any."""
 
     subject_id: str
     subject: str

@@ -28,7 +28,7 @@ class GraphStoreError(KGQAError):
 
 
 class GraphStoreUnavailable(GraphStoreError):
-    """The graph store cannot be reached, rejected our credentials, or is locked by another process."""
+    """The store is unreachable, rejected our credentials, or is locked by another process."""
 
 
 class ModelError(KGQAError):
