@@ -17,7 +17,8 @@ pytestmark = pytest.mark.integration
 
 
 def ent(name: str, type_: str = "PERSON", aliases: tuple[str, ...] = ()) -> Entity:
-    return Entity(id=entity_id(normalize_name(name)), name=name, type=type_, aliases=[name, *aliases])
+    key = normalize_name(name)
+    return Entity(id=entity_id(key), name=name, type=type_, aliases=[name, *aliases])
 
 
 MARIE = ent("Marie Curie", aliases=("Curie",))
@@ -41,24 +42,39 @@ def rel(s: Entity, p: str, o: Entity, chunk: Chunk, kind: str = "syntactic") -> 
 
 
 def doc1_batch(title: str = "Curie") -> GraphBatch:
-    doc = Document(id="doc1", text=DOC1_TEXT, title=title, source="a/doc1.txt", lang="en",
-                   metadata={"year": 1867, "tags": ["x"]}, content_hash="h1")
+    doc = Document(
+        id="doc1",
+        text=DOC1_TEXT,
+        title=title,
+        source="a/doc1.txt",
+        lang="en",
+        metadata={"year": 1867, "tags": ["x"]},
+        content_hash="h1",
+    )
     c0 = Chunk("doc1#0", "doc1", 0, DOC1_TEXT[:31], 0, 31)
     c1 = Chunk("doc1#1", "doc1", 1, DOC1_TEXT[32:], 32, len(DOC1_TEXT))
     return GraphBatch(
         documents=[doc],
         chunks=[c0, c1],
         entities=[MARIE, WARSAW, POLAND],
-        mentions=[mention(MARIE, c0, "Marie Curie"), mention(WARSAW, c0, "Warsaw"),
-                  mention(WARSAW, c1, "Warsaw"), mention(POLAND, c1, "Poland")],
-        relations=[rel(MARIE, "born in", WARSAW, c0), rel(WARSAW, "capital of", POLAND, c1),
-                   rel(MARIE, "co-occurs", WARSAW, c0, "cooccurrence")],
+        mentions=[
+            mention(MARIE, c0, "Marie Curie"),
+            mention(WARSAW, c0, "Warsaw"),
+            mention(WARSAW, c1, "Warsaw"),
+            mention(POLAND, c1, "Poland"),
+        ],
+        relations=[
+            rel(MARIE, "born in", WARSAW, c0),
+            rel(WARSAW, "capital of", POLAND, c1),
+            rel(MARIE, "co-occurs", WARSAW, c0, "cooccurrence"),
+        ],
     )
 
 
 def doc2_batch() -> GraphBatch:
-    doc = Document(id="doc2", text=DOC2_TEXT, title="Marriage", source="a/doc2.txt",
-                   content_hash="h2")
+    doc = Document(
+        id="doc2", text=DOC2_TEXT, title="Marriage", source="a/doc2.txt", content_hash="h2"
+    )
     c0 = Chunk("doc2#0", "doc2", 0, DOC2_TEXT[:42], 0, 42)
     c1 = Chunk("doc2#1", "doc2", 1, DOC2_TEXT[43:], 43, len(DOC2_TEXT))
     marie_alias = Entity(MARIE.id, "Marie Curie", "PERSON", ["Marie Curie", "Mme Curie"])
@@ -66,11 +82,19 @@ def doc2_batch() -> GraphBatch:
         documents=[doc],
         chunks=[c0, c1],
         entities=[marie_alias, PIERRE, PARIS, NOBEL],
-        mentions=[mention(MARIE, c0, "Marie Curie"), mention(PIERRE, c0, "Pierre Curie"),
-                  mention(PARIS, c0, "Paris"), mention(MARIE, c1, "Curie"),
-                  mention(NOBEL, c1, "Nobel Prize")],
-        relations=[rel(MARIE, "marry", PIERRE, c0), rel(MARIE, "marry in", PARIS, c0),
-                   rel(MARIE, "win", NOBEL, c1), rel(MARIE, "born in", WARSAW, c1)],
+        mentions=[
+            mention(MARIE, c0, "Marie Curie"),
+            mention(PIERRE, c0, "Pierre Curie"),
+            mention(PARIS, c0, "Paris"),
+            mention(MARIE, c1, "Curie"),
+            mention(NOBEL, c1, "Nobel Prize"),
+        ],
+        relations=[
+            rel(MARIE, "marry", PIERRE, c0),
+            rel(MARIE, "marry in", PARIS, c0),
+            rel(MARIE, "win", NOBEL, c1),
+            rel(MARIE, "born in", WARSAW, c1),
+        ],
     )
 
 
@@ -103,7 +127,12 @@ def test_write_counts_and_reads_back(graph_store) -> None:
 
     [doc] = graph_store.get_documents(["doc1", "missing"])
     assert (doc.id, doc.title, doc.source, doc.lang, doc.content_hash) == (
-        "doc1", "Curie", "a/doc1.txt", "en", "h1")
+        "doc1",
+        "Curie",
+        "a/doc1.txt",
+        "en",
+        "h1",
+    )
     assert doc.metadata == {"year": 1867, "tags": ["x"]}
     assert doc.text == ""
     assert graph_store.document_hashes(["doc1", "nope"]) == {"doc1": "h1"}
@@ -111,7 +140,7 @@ def test_write_counts_and_reads_back(graph_store) -> None:
     chunks = graph_store.get_chunks(["doc1#1", "zzz", "doc1#0"])
     assert [c.id for c in chunks] == ["doc1#1", "doc1#0"]
     assert chunks[0] == Chunk("doc1#1", "doc1", 1, DOC1_TEXT[32:], 32, len(DOC1_TEXT))
-    assert DOC1_TEXT[chunks[0].start:chunks[0].end] == chunks[0].text
+    assert DOC1_TEXT[chunks[0].start : chunks[0].end] == chunks[0].text
 
 
 def test_rewriting_the_same_batch_changes_nothing(graph_store) -> None:
@@ -226,7 +255,8 @@ def test_knowledge_base_triples_without_chunks(graph_store) -> None:
     facts = graph_store.relations_of([POLAND.id], limit_per_entity=100)
     kb = [f for f in facts if f.kind == "kb"]
     assert [(f.subject, f.predicate, f.object, f.chunk_id, f.doc_id) for f in kb] == [
-        ("Poland", "located_in", "Europe", "", "kb:test")]
+        ("Poland", "located_in", "Europe", "", "kb:test")
+    ]
     removed = graph_store.delete_documents(["kb:test"])
     assert removed.entities == [entity_id("europe")]  # Poland is still mentioned by doc1
     assert graph_store.get_entities([POLAND.id])
@@ -293,14 +323,18 @@ def test_chinese_text_round_trips(graph_store) -> None:
     capital = ent("北京", "LOC")
     country = ent("中华人民共和国", "LOC")
     c0 = Chunk("zh#0", "zh", 0, text, 0, len(text))
-    graph_store.write(GraphBatch(
-        documents=[Document(id="zh", text=text, title="首都", lang="zh", content_hash="z")],
-        chunks=[c0],
-        entities=[capital, country],
-        mentions=[Mention(capital.id, "zh#0", "zh", 0, 2, "北京", "LOC"),
-                  Mention(country.id, "zh#0", "zh", 3, 10, "中华人民共和国", "LOC")],
-        relations=[Relation(capital.id, "首都", country.id, "syntactic", "zh", "zh#0", 0, 14)],
-    ))
+    graph_store.write(
+        GraphBatch(
+            documents=[Document(id="zh", text=text, title="首都", lang="zh", content_hash="z")],
+            chunks=[c0],
+            entities=[capital, country],
+            mentions=[
+                Mention(capital.id, "zh#0", "zh", 0, 2, "北京", "LOC"),
+                Mention(country.id, "zh#0", "zh", 3, 10, "中华人民共和国", "LOC"),
+            ],
+            relations=[Relation(capital.id, "首都", country.id, "syntactic", "zh", "zh#0", 0, 14)],
+        )
+    )
     assert graph_store.find_entities(["北京"])["北京"][0].name == "北京"
     [fact] = graph_store.relations_of([capital.id], 10)
     assert (fact.subject, fact.predicate, fact.object) == ("北京", "首都", "中华人民共和国")
