@@ -78,7 +78,8 @@ class Neo4jServer:
         result = subprocess.run([*command, "-DskipTests"], capture_output=True, text=True)
         if result.returncode != 0:
             raise ConfigError(
-                f"building the Neo4j launcher failed ({' '.join(command)}):\n{result.stdout[-2000:]}"
+                f"building the Neo4j launcher failed ({' '.join(command)}):\n"
+                f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
             )
 
     def command(self) -> list[str]:
