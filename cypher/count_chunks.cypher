@@ -1,0 +1,1 @@
+MATCH (c:Chunk) RETURN count(c) AS n

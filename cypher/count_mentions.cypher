@@ -1,0 +1,1 @@
+MATCH ()-[m:MENTIONS]->() RETURN count(m) AS n

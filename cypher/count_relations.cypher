@@ -1,0 +1,1 @@
+MATCH ()-[r:RELATES]->() RETURN count(r) AS n

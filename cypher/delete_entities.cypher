@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (e:Entity) WHERE e.id = id
+DETACH DELETE e

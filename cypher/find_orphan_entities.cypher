@@ -1,0 +1,5 @@
+UNWIND $ids AS id
+MATCH (e:Entity) WHERE e.id = id
+  AND NOT EXISTS { MATCH (e)<-[:MENTIONS]-(:Chunk) }
+  AND NOT EXISTS { MATCH (e)-[:RELATES]-(:Entity) }
+RETURN e.id AS id

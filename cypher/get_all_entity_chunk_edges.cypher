@@ -1,0 +1,2 @@
+MATCH (c:Chunk)-[:MENTIONS]->(e:Entity)
+RETURN e.id AS entity_id, c.id AS chunk_id, count(*) AS mentions

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (c:Chunk)-[:MENTIONS]->(e:Entity) WHERE c.id = id
+RETURN c.id AS chunk_id, collect(DISTINCT e.id) AS entity_ids

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (d:Document)-[:HAS_CHUNK]->(c:Chunk) WHERE d.id = id
+RETURN c.id AS id

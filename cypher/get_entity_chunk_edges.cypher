@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (c:Chunk)-[:MENTIONS]->(e:Entity) WHERE e.id = id
+RETURN e.id AS entity_id, c.id AS chunk_id, count(*) AS mentions

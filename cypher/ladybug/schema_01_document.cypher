@@ -1,0 +1,1 @@
+CREATE NODE TABLE IF NOT EXISTS Document(id STRING PRIMARY KEY, title STRING, source STRING, lang STRING, metadata STRING, content_hash STRING)

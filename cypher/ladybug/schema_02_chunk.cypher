@@ -1,0 +1,1 @@
+CREATE NODE TABLE IF NOT EXISTS Chunk(id STRING PRIMARY KEY, doc_id STRING, idx INT64, text STRING, start_offset INT64, end_offset INT64)

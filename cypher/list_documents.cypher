@@ -1,0 +1,3 @@
+MATCH (d:Document)
+RETURN d.id AS id, d.title AS title, d.source AS source, d.lang AS lang, d.metadata AS metadata, d.content_hash AS content_hash
+ORDER BY d.id SKIP $offset LIMIT $limit

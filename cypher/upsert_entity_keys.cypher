@@ -1,0 +1,2 @@
+UNWIND $rows AS r
+MERGE (k:EntityKey {key: r.key})

@@ -1,0 +1,377 @@
+"""The GraphStore behaviour, written once for every Cypher engine.
+
+Backends (``Neo4jGraphStore``, ``LadybugGraphStore``) only say how to run a statement, how to
+open a write transaction and which dialect folder of ``cypher/`` to use; everything else —
+replacement semantics, integrity checks, orphan removal, aggregation, ordering — lives here,
+so the two behave identically by construction and the contract suite checks it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from kgqa.domain import Chunk, Document, Entity, Fact, GraphBatch, Mention, Relation
+from kgqa.errors import GraphStoreError
+from kgqa.graph.base import GraphStats, RemovedIds
+from kgqa.graph.cypher import cypher_dir, load_query
+from kgqa.names import normalize_name
+
+logger = logging.getLogger(__name__)
+
+Rows = list[list[Any]]
+
+
+class Transaction(Protocol):
+    def run(self, query: str, params: dict[str, Any]) -> Rows: ...
+
+
+class CypherGraphStore(ABC):
+    dialect: str
+
+    def __init__(self, write_batch_rows: int = 20_000) -> None:
+        self._write_batch_rows = write_batch_rows
+
+    # -- what a backend provides -------------------------------------------------------------
+    @abstractmethod
+    def _read(self, query: str, params: dict[str, Any]) -> Rows:
+        """Run a read-only statement (routed as a read where the engine cares)."""
+
+    @abstractmethod
+    def _write_transaction(self) -> AbstractContextManager[Transaction]:
+        """A transaction that commits on normal exit and rolls back on an exception."""
+
+    @abstractmethod
+    def _run_schema(self, statement: str) -> None: ...
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _q(self, name: str) -> str:
+        return load_query(self.dialect, name)
+
+    def _fetch(self, name: str, **params: Any) -> Rows:
+        return self._read(self._q(name), params)
+
+    def _unwind(self, tx: Transaction, name: str, rows: Sequence[dict[str, Any]]) -> None:
+        query = self._q(name)
+        step = self._write_batch_rows
+        for i in range(0, len(rows), step):
+            tx.run(query, {"rows": list(rows[i : i + step])})
+
+    # -- protocol: set-up -------------------------------------------------------------------
+    def init_schema(self) -> None:
+        for path in sorted((cypher_dir() / self.dialect).glob("schema_*.cypher")):
+            self._run_schema(path.read_text(encoding="utf-8").strip().rstrip(";"))
+
+    def ping(self) -> None:
+        self._fetch("ping")
+
+    # -- protocol: writes --------------------------------------------------------------------
+    def write(self, batch: GraphBatch) -> RemovedIds:
+        doc_ids = [d.id for d in batch.documents]
+        if len(set(doc_ids)) != len(doc_ids):
+            raise GraphStoreError("a write batch lists the same document twice")
+        with self._write_transaction() as tx:
+            existing = [r[0] for r in tx.run(self._q("get_document_hashes"), {"ids": doc_ids})]
+            old_chunks: set[str] = set()
+            candidates: set[str] = set()
+            if existing:
+                old_chunks, candidates = self._document_footprint(tx, existing)
+            self._check_references(tx, batch, old_chunks)
+            if existing:
+                tx.run(self._q("delete_document_relations"), {"ids": existing})
+                tx.run(self._q("delete_chunks"), {"ids": sorted(old_chunks)})
+            self._insert(tx, batch)
+            orphans = self._remove_orphans(tx, candidates)
+        new_chunks = {c.id for c in batch.chunks}
+        return RemovedIds(chunks=sorted(old_chunks - new_chunks), entities=orphans)
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> RemovedIds:
+        with self._write_transaction() as tx:
+            found = [r[0] for r in tx.run(self._q("get_document_hashes"), {"ids": list(doc_ids)})]
+            if not found:
+                return RemovedIds()
+            chunks, candidates = self._document_footprint(tx, found)
+            tx.run(self._q("delete_document_relations"), {"ids": found})
+            tx.run(self._q("delete_chunks"), {"ids": sorted(chunks)})
+            tx.run(self._q("delete_documents"), {"ids": found})
+            orphans = self._remove_orphans(tx, candidates)
+        return RemovedIds(documents=sorted(found), chunks=sorted(chunks), entities=orphans)
+
+    def _document_footprint(self, tx: Transaction, doc_ids: list[str]) -> tuple[set[str], set[str]]:
+        chunks = {r[0] for r in tx.run(self._q("get_document_chunk_ids"), {"ids": doc_ids})}
+        entities = {r[0] for r in tx.run(self._q("get_document_entities"), {"ids": doc_ids})}
+        for s, o in tx.run(self._q("get_document_relation_entities"), {"ids": doc_ids}):
+            entities.update((s, o))
+        return chunks, entities
+
+    def _check_references(self, tx: Transaction, batch: GraphBatch, dying: set[str]) -> None:
+        """Every mention and relation must point at an entity (and chunk) that will exist."""
+        have_entities = {e.id for e in batch.entities}
+        wanted = {m.entity_id for m in batch.mentions}
+        wanted |= {r.subject_id for r in batch.relations} | {r.object_id for r in batch.relations}
+        missing = sorted(wanted - have_entities)
+        if missing:
+            found = {r[0] for r in tx.run(self._q("get_entities"), {"ids": missing})}
+            unknown = [m for m in missing if m not in found]
+            if unknown:
+                raise GraphStoreError(f"batch refers to unknown entity id(s): {unknown[:5]}")
+        have_chunks = {c.id for c in batch.chunks}
+        wanted_chunks = sorted({m.chunk_id for m in batch.mentions} - have_chunks)
+        if wanted_chunks:
+            found = {r[0] for r in tx.run(self._q("get_chunks"), {"ids": wanted_chunks})}
+            unknown = [c for c in wanted_chunks if c not in found or c in dying]
+            if unknown:
+                raise GraphStoreError(f"batch mentions unknown chunk id(s): {unknown[:5]}")
+
+    def _insert(self, tx: Transaction, batch: GraphBatch) -> None:
+        self._unwind(tx, "upsert_documents", [_document_row(d) for d in batch.documents])
+        chunk_rows = [_chunk_row(c) for c in batch.chunks]
+        self._unwind(tx, "create_chunks", chunk_rows)
+        self._unwind(tx, "link_chunks", chunk_rows)
+        entities = _merge_duplicate_entities(batch.entities)
+        self._unwind(tx, "upsert_entities", [_entity_row(e) for e in entities])
+        key_rows = [{"key": k, "entity_id": e.id} for e in entities for k in entity_keys(e)]
+        self._unwind(tx, "upsert_entity_keys", _distinct(key_rows, "key"))
+        self._unwind(tx, "link_entity_keys", key_rows)
+        self._unwind(tx, "create_mentions", [_mention_row(m) for m in batch.mentions])
+        self._unwind(tx, "create_relations", [_relation_row(r) for r in batch.relations])
+
+    def _remove_orphans(self, tx: Transaction, candidates: set[str]) -> list[str]:
+        if not candidates:
+            return []
+        ids = sorted(candidates)
+        orphans = sorted({r[0] for r in tx.run(self._q("find_orphan_entities"), {"ids": ids})})
+        if not orphans:
+            return []
+        keys = sorted(
+            {k for row in tx.run(self._q("get_entities"), {"ids": orphans}) for k in _row_keys(row)}
+        )
+        tx.run(self._q("delete_entities"), {"ids": orphans})
+        tx.run(self._q("delete_orphan_keys"), {"keys": keys})
+        return orphans
+
+    # -- protocol: reads ---------------------------------------------------------------------
+    def document_hashes(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        if not doc_ids:
+            return {}
+        return {r[0]: r[1] for r in self._fetch("get_document_hashes", ids=list(doc_ids))}
+
+    def get_documents(self, doc_ids: Sequence[str]) -> list[Document]:
+        rows = {r[0]: r for r in self._fetch("get_documents", ids=list(doc_ids))}
+        return [_document(rows[i]) for i in doc_ids if i in rows]
+
+    def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
+        return [_document(r) for r in self._fetch("list_documents", offset=offset, limit=limit)]
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        rows = {r[0]: r for r in self._fetch("get_chunks", ids=list(chunk_ids))}
+        return [_chunk(rows[i]) for i in chunk_ids if i in rows]
+
+    def iter_chunks(self, batch_size: int = 10_000) -> Iterator[list[Chunk]]:
+        for rows in self._pages("page_chunks", batch_size):
+            yield [_chunk(r) for r in rows]
+
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
+        rows = {r[0]: r for r in self._fetch("get_entities", ids=list(entity_ids))}
+        return [_entity(rows[i]) for i in entity_ids if i in rows]
+
+    def iter_entities(self, batch_size: int = 10_000) -> Iterator[list[Entity]]:
+        for rows in self._pages("page_entities", batch_size):
+            yield [_entity(r) for r in rows]
+
+    def find_entities(self, keys: Sequence[str]) -> dict[str, list[Entity]]:
+        found: dict[str, dict[str, Entity]] = {}
+        for row in self._fetch("find_entities", keys=list(dict.fromkeys(keys))):
+            found.setdefault(row[0], {})[row[1]] = _entity(row[1:])
+        return {k: [v[i] for i in sorted(v)] for k, v in found.items()}
+
+    def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]:
+        ids = list(dict.fromkeys(entity_ids))
+        if not ids:
+            return []
+        rows = self._fetch("get_relations_out", ids=ids) + self._fetch("get_relations_in", ids=ids)
+        return aggregate_facts(rows, ids, limit_per_entity)
+
+    def entity_chunk_edges(
+        self, entity_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, int]]:
+        if entity_ids is None:
+            rows = self._fetch("get_all_entity_chunk_edges")
+        else:
+            rows = self._fetch("get_entity_chunk_edges", ids=list(dict.fromkeys(entity_ids)))
+        return sorted((str(e), str(c), int(n)) for e, c, n in rows)
+
+    def entity_entity_edges(
+        self, entity_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, float]]:
+        if entity_ids is None:
+            rows = self._fetch("get_all_entity_entity_edges")
+        else:
+            rows = self._fetch("get_entity_entity_edges", ids=list(dict.fromkeys(entity_ids)))
+        return sorted((str(s), str(o), float(w)) for s, o, w in rows)
+
+    def chunk_entities(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
+        rows = self._fetch("get_chunk_entities", ids=list(dict.fromkeys(chunk_ids)))
+        return {c: sorted(set(ids)) for c, ids in rows if ids}
+
+    def stats(self) -> GraphStats:
+        def count(name: str) -> int:
+            return int(self._fetch(name)[0][0])
+
+        return GraphStats(
+            documents=count("count_documents"),
+            chunks=count("count_chunks"),
+            entities=count("count_entities"),
+            relations=count("count_relations"),
+            mentions=count("count_mentions"),
+        )
+
+    def _pages(self, name: str, size: int) -> Iterator[Rows]:
+        after = ""
+        while True:
+            rows = self._fetch(name, after=after, limit=size)
+            if not rows:
+                return
+            yield rows
+            if len(rows) < size:
+                return
+            after = rows[-1][0]
+
+
+# -- rows <-> typed data ----------------------------------------------------------------------
+
+
+def entity_keys(entity: Entity) -> list[str]:
+    """The lookup keys of an entity: its normalised name and aliases."""
+    keys = {normalize_name(entity.name)} | {normalize_name(a) for a in entity.aliases}
+    return sorted(k for k in keys if k)
+
+
+def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: int) -> list[Fact]:
+    """One Fact per (subject, predicate, object) from raw support rows, capped per entity."""
+    groups: dict[tuple[str, str, str], list[Sequence[Any]]] = {}
+    for row in rows:
+        groups.setdefault((row[0], row[2], row[4]), []).append(row)
+    facts: dict[tuple[str, str, str], Fact] = {}
+    for key, support in groups.items():
+        s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = min(
+            support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or "")
+        )
+        facts[key] = Fact(
+            subject_id=s,
+            subject=s_name,
+            predicate=predicate,
+            object_id=o,
+            object=o_name,
+            kind=kind,
+            count=len(support),
+            chunk_id=chunk_id or "",
+            doc_id=doc_id or "",
+            start=int(start or 0),
+            end=int(end or 0),
+        )
+    kept: set[tuple[str, str, str]] = set()
+    for entity in ids:
+        touching = [k for k in facts if entity in (k[0], k[2])]
+        touching.sort(key=lambda k: (-facts[k].count, k))
+        kept.update(touching[:limit])
+    return [facts[k] for k in sorted(kept)]
+
+
+def _distinct(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    seen: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(row[field], row)
+    return list(seen.values())
+
+
+def _merge_duplicate_entities(entities: Sequence[Entity]) -> list[Entity]:
+    merged: dict[str, Entity] = {}
+    for e in entities:
+        if e.id in merged:
+            have = merged[e.id]
+            have.aliases = have.aliases + [a for a in e.aliases if a not in have.aliases]
+        else:
+            merged[e.id] = Entity(e.id, e.name, e.type, list(dict.fromkeys([e.name, *e.aliases])))
+    return list(merged.values())
+
+
+def _document_row(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "source": d.source,
+        "lang": d.lang,
+        "metadata": json.dumps(d.metadata, sort_keys=True, ensure_ascii=False, default=str),
+        "content_hash": d.content_hash,
+    }
+
+
+def _chunk_row(c: Chunk) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "doc_id": c.doc_id,
+        "idx": c.index,
+        "text": c.text,
+        "start_offset": c.start,
+        "end_offset": c.end,
+    }
+
+
+def _entity_row(e: Entity) -> dict[str, Any]:
+    return {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases)}
+
+
+def _mention_row(m: Mention) -> dict[str, Any]:
+    return {
+        "chunk_id": m.chunk_id,
+        "entity_id": m.entity_id,
+        "start_offset": m.start,
+        "end_offset": m.end,
+        "surface": m.surface,
+    }
+
+
+def _relation_row(r: Relation) -> dict[str, Any]:
+    return {
+        "s": r.subject_id,
+        "o": r.object_id,
+        "predicate": r.predicate,
+        "kind": r.kind,
+        "doc_id": r.doc_id,
+        "chunk_id": r.chunk_id,
+        "start_offset": r.start,
+        "end_offset": r.end,
+        "weight": float(r.weight),
+    }
+
+
+def _document(row: Sequence[Any]) -> Document:
+    doc_id, title, source, lang, metadata, content_hash = row
+    return Document(
+        id=doc_id,
+        text="",
+        title=title or "",
+        source=source or "",
+        lang=lang or "en",
+        metadata=json.loads(metadata) if metadata else {},
+        content_hash=content_hash or "",
+    )
+
+
+def _chunk(row: Sequence[Any]) -> Chunk:
+    chunk_id, doc_id, idx, text, start, end = row
+    return Chunk(chunk_id, doc_id, int(idx), text, int(start), int(end))
+
+
+def _entity(row: Sequence[Any]) -> Entity:
+    entity_id, name, type_, aliases = row[:4]
+    return Entity(entity_id, name, type_ or "", sorted(aliases or []))
+
+
+def _row_keys(row: Sequence[Any]) -> list[str]:
+    return entity_keys(_entity(row))

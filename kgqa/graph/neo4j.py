@@ -1,0 +1,181 @@
+"""Neo4j 5 over Bolt with the official driver: the production graph store.
+
+Every call names its database (``database_``); reads are routed as reads, so a cluster can
+serve them from followers; a batch write is one explicit transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+)
+
+from kgqa.domain import Entity
+from kgqa.errors import GraphStoreError, GraphStoreUnavailable
+from kgqa.graph.cypher_store import CypherGraphStore, Rows
+from kgqa.settings import GraphSettings
+
+logger = logging.getLogger(__name__)
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+class _Neo4jTransaction:
+    def __init__(self, tx: neo4j.Transaction) -> None:
+        self._tx = tx
+
+    def run(self, query: str, params: dict[str, Any]) -> Rows:
+        return [list(record.values()) for record in self._tx.run(query, params)]
+
+
+class Neo4jGraphStore(CypherGraphStore):
+    """Example::
+
+    store = Neo4jGraphStore("bolt://127.0.0.1:7687", "neo4j", "secret")
+    store.open()
+    store.init_schema()
+    """
+
+    dialect = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        connect_timeout_s: float = 10.0,
+        query_timeout_s: float = 120.0,
+        write_batch_rows: int = 20_000,
+    ) -> None:
+        super().__init__(write_batch_rows)
+        self.uri = uri
+        self.user = user
+        self.database = database
+        self._password = password
+        self._connect_timeout_s = connect_timeout_s
+        self._query_timeout_s = query_timeout_s
+        self._driver: neo4j.Driver | None = None
+
+    @classmethod
+    def from_settings(cls, graph: GraphSettings) -> Neo4jGraphStore:
+        return cls(
+            uri=graph.uri,
+            user=graph.user,
+            password=graph.password.get_secret_value(),
+            database=graph.database,
+            connect_timeout_s=graph.connect_timeout_s,
+            query_timeout_s=graph.query_timeout_s,
+            write_batch_rows=graph.write_batch_rows,
+        )
+
+    def open(self) -> None:
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                self.uri,
+                auth=(self.user, self._password),
+                connection_timeout=self._connect_timeout_s,
+                connection_acquisition_timeout=self._connect_timeout_s,
+                max_transaction_retry_time=self._connect_timeout_s,
+                max_connection_pool_size=32,
+            )
+        except (ValueError, DriverError) as e:
+            raise GraphStoreUnavailable(
+                f"invalid Neo4j URI {self.uri!r}: {e}; set KGQA_GRAPH__URI"
+            ) from e
+        try:
+            driver.verify_connectivity()
+            driver.execute_query(
+                "RETURN 1",
+                database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
+            )
+        except AuthError as e:
+            driver.close()
+            raise GraphStoreUnavailable(
+                f"Neo4j at {self.uri} rejected user {self.user!r}: wrong password? "
+                "Set KGQA_GRAPH__USER / KGQA_GRAPH__PASSWORD"
+            ) from e
+        except (ServiceUnavailable, OSError) as e:
+            driver.close()
+            raise GraphStoreUnavailable(
+                f"cannot reach Neo4j at {self.uri} ({e}); start it (`kgqa neo4j start` for a "
+                "local one) or set KGQA_GRAPH__URI"
+            ) from e
+        except Neo4jError as e:
+            driver.close()
+            if "database" in str(e.message or "").lower() or "Database" in str(e.code or ""):
+                raise GraphStoreUnavailable(
+                    f"Neo4j at {self.uri} has no database {self.database!r}; "
+                    "create it or set KGQA_GRAPH__DATABASE"
+                ) from e
+            raise GraphStoreUnavailable(f"Neo4j at {self.uri} refused: {e}") from e
+        self._driver = driver
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    def _require_driver(self) -> neo4j.Driver:
+        if self._driver is None:
+            raise GraphStoreError("the Neo4j store is not open; call open() first")
+        return self._driver
+
+    def _read(self, query: str, params: dict[str, Any]) -> Rows:
+        driver = self._require_driver()
+        try:
+            records, _, _ = driver.execute_query(
+                neo4j.Query(query, timeout=self._query_timeout_s),
+                params,
+                database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
+            )
+        except ServiceUnavailable as e:
+            raise GraphStoreUnavailable(f"lost Neo4j at {self.uri}: {e}") from e
+        except (Neo4jError, DriverError) as e:
+            raise GraphStoreError(f"Neo4j query failed: {e}") from e
+        return [list(r.values()) for r in records]
+
+    def _run_schema(self, statement: str) -> None:
+        driver = self._require_driver()
+        try:
+            driver.execute_query(statement, database_=self.database)
+        except ClientError as e:
+            raise GraphStoreError(f"schema statement failed: {e}") from e
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[_Neo4jTransaction]:
+        driver = self._require_driver()
+        try:
+            with (
+                driver.session(database=self.database) as session,
+                session.begin_transaction(timeout=self._query_timeout_s) as tx,
+            ):
+                # Leaving the block with an exception rolls the transaction back.
+                yield _Neo4jTransaction(tx)
+                tx.commit()
+        except ServiceUnavailable as e:
+            raise GraphStoreUnavailable(f"lost Neo4j at {self.uri} during a write: {e}") from e
+        except (Neo4jError, DriverError) as e:
+            raise GraphStoreError(f"Neo4j write failed: {e}") from e
+
+    def search_entity_names(self, text: str, limit: int = 10) -> list[Entity]:
+        """Full-text search over entity names and aliases (Lucene syntax in ``text`` is escaped)."""
+        terms = _LUCENE_SPECIAL.sub(r"\\\1", text).split()
+        if not terms:
+            return []
+        query = " ".join(f"{t}~" if len(t) > 3 else t for t in terms)
+        rows = self._fetch("search_entity_names", query=query, limit=limit)
+        return [Entity(r[0], r[1], r[2] or "", sorted(r[3] or [])) for r in rows]
