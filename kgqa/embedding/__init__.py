@@ -1,0 +1,1 @@
+"""Text embedders behind one protocol (``base.Embedder``)."""

@@ -1,0 +1,1 @@
+"""Keyword search over chunk text (BM25)."""

@@ -1,0 +1,1 @@
+"""FAISS vector indexes keyed by graph ids."""

@@ -1,0 +1,65 @@
+"""The vector indexes of one store: passages and entity names, one pair per embedder."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from kgqa.vectors.faiss import FaissVectorIndex
+
+
+class VectorIndexes:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._open: dict[str, FaissVectorIndex] = {}
+        self._lock = threading.Lock()
+
+    def passages(self, embedder: str, dim: int) -> FaissVectorIndex:
+        return self._get(f"passages.{embedder}.faiss", dim)
+
+    def entities(self, embedder: str, dim: int) -> FaissVectorIndex:
+        return self._get(f"entities.{embedder}.faiss", dim)
+
+    def _get(self, name: str, dim: int) -> FaissVectorIndex:
+        with self._lock:
+            index = self._open.get(name)
+            if index is None:
+                index = self._open[name] = FaissVectorIndex.open(self.directory / name, dim)
+            return index
+
+    def all_passage_indexes(self) -> list[FaissVectorIndex]:
+        return self._all("passages.")
+
+    def all_entity_indexes(self) -> list[FaissVectorIndex]:
+        return self._all("entities.")
+
+    def _all(self, prefix: str) -> list[FaissVectorIndex]:
+        """Every index of a kind, including ones on disk this process has not opened yet."""
+        for path in sorted(self.directory.glob(f"{prefix}*.faiss")):
+            if path.name not in self._open:
+                dim = _dim_of(path)
+                self._get(path.name, dim)
+        with self._lock:
+            return [ix for name, ix in sorted(self._open.items()) if name.startswith(prefix)]
+
+    def counts(self) -> dict[str, int]:
+        self.all_passage_indexes()
+        self.all_entity_indexes()
+        with self._lock:
+            return {name.removesuffix(".faiss"): len(ix) for name, ix in sorted(self._open.items())}
+
+    def save_all(self) -> None:
+        with self._lock:
+            indexes = list(self._open.values())
+        for index in indexes:
+            index.save()
+
+
+def _dim_of(path: Path) -> int:
+    import json
+    import struct
+
+    with path.open("rb") as f:
+        head = f.read(16)
+        (size,) = struct.unpack("<Q", head[8:16])
+        return int(json.loads(f.read(size))["dim"])
