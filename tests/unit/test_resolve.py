@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from ingest.extract.base import ChunkExtraction, RawMention, RawRelation
+from ingest.resolve import EntityResolver, initials
+from kgqa.domain import Entity
+from kgqa.names import entity_id
+
+
+def extraction(doc: str, *mentions: tuple[str, str], relations=()) -> ChunkExtraction:
+    out = ChunkExtraction(f"{doc}#0", doc)
+    for i, (surface, type_) in enumerate(mentions):
+        out.mentions.append(
+            RawMention(f"{doc}#0", doc, i * 10, i * 10 + len(surface), surface, type_)
+        )
+    for s, p, o in relations:
+        out.relations.append(RawRelation(s, p, o, "syntactic", 0, 50))
+    return out
+
+
+def test_normalised_forms_merge_and_keep_their_aliases() -> None:
+    resolved = EntityResolver().resolve(
+        [
+            extraction(
+                "d",
+                ("The Beatles", "ORG"),
+                ("Beatles'", "ORG"),
+                ("ＡＢＣ公司", "ORG"),
+                ("abc公司", "ORG"),
+            )
+        ]
+    )
+    by_id = {e.id: e for e in resolved.entities}
+    beatles = by_id[entity_id("beatles")]
+    assert beatles.aliases == ["Beatles'", "The Beatles"]
+    assert sorted(by_id[entity_id("abc公司")].aliases) == ["abc公司", "ＡＢＣ公司"]
+    assert len(by_id) == 2 and len(resolved.mentions) == 4
+
+
+def test_acronyms_join_their_long_form_in_either_order() -> None:
+    assert initials("International Business Machines") == "ibm"
+    resolver = EntityResolver()
+    first = resolver.resolve(
+        [extraction("a", ("IBM", "ORG"), ("International Business Machines", "ORG"))]
+    )
+    assert len(first.entities) == 1 and first.entities[0].id == entity_id(
+        "international business machines"
+    )
+    later = resolver.resolve([extraction("b", ("IBM", "ORG"))])
+    assert later.entities[0].id == first.entities[0].id
+
+
+def test_ids_are_stable_across_resolvers_and_the_store_seeds_the_registry() -> None:
+    one = EntityResolver().resolve([extraction("a", ("Marie Curie", "PERSON"))])
+    two = EntityResolver().resolve([extraction("b", ("marie curie", "PERSON"))])
+    assert one.entities[0].id == two.entities[0].id == entity_id("marie curie")
+
+    stored = Entity("Estored", "Maria Sklodowska", "PERSON", ["Maria Sklodowska", "Marie Curie"])
+
+    def lookup(keys: list[str]) -> dict[str, list[Entity]]:
+        return {k: [stored] for k in keys if k == "marie curie"}
+
+    three = EntityResolver(lookup=lookup).resolve([extraction("c", ("Marie Curie", "PERSON"))])
+    assert three.entities[0].id == "Estored"
+
+
+def test_embedding_similarity_above_the_threshold_merges() -> None:
+    def similar(names: list[str]) -> list[list[tuple[str, float]]]:
+        table = {"Marie Sklodowska-Curie": [("Ecurie", 0.95)], "Mars": [("Ecurie", 0.5)]}
+        return [table.get(n, []) for n in names]
+
+    resolved = EntityResolver(similar=similar, threshold=0.9).resolve(
+        [extraction("d", ("Marie Sklodowska-Curie", "PERSON"), ("Mars", "LOC"))]
+    )
+    ids = sorted(e.id for e in resolved.entities)
+    assert ids == sorted(["Ecurie", entity_id("mars")])
+
+
+def test_relations_map_to_ids_and_self_loops_drop() -> None:
+    resolved = EntityResolver().resolve(
+        [
+            extraction(
+                "d",
+                ("Marie Curie", "PERSON"),
+                ("Warsaw", "GPE"),
+                ("Marie Curie", "TOPIC"),
+                relations=[(0, "born in", 1), (2, "is", 0)],
+            )
+        ]
+    )
+    assert [(r.subject_id, r.predicate, r.object_id) for r in resolved.relations] == [
+        (entity_id("marie curie"), "born in", entity_id("warsaw"))
+    ]
+    marie = next(e for e in resolved.entities if e.id == entity_id("marie curie"))
+    assert marie.type == "PERSON"  # the topic role does not override a named type
