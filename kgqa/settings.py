@@ -100,7 +100,7 @@ class RetrievalSettings(_Section):
 
 
 class IngestSettings(_Section):
-    chunk_tokens: int = Field(256, ge=16)
+    chunk_tokens: int = Field(200, ge=16)
     chunk_overlap_tokens: int = Field(32, ge=0)
     batch_documents: int = Field(256, ge=1)
     ner_batch_size: int = 64

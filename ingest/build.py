@@ -1,0 +1,61 @@
+"""The ingest composition root: settings -> a ready IngestPipeline (models load lazily)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ingest.chunking import Chunker, cjk_token_counter, minilm_token_counter
+from ingest.extract.base import EntityExtractor
+from ingest.pipeline import IngestPipeline
+from ingest.resolve import EntityResolver
+from kgqa.embedding.base import Embedder
+from kgqa.embedding.factory import embedder_for
+from kgqa.graph.base import GraphStore
+from kgqa.settings import Settings
+from kgqa.vectors.registry import VectorIndexes
+
+
+def build_pipeline(settings: Settings, store: GraphStore, vectors: VectorIndexes) -> IngestPipeline:
+    ing = settings.ingest
+
+    def embedder(lang: str) -> Embedder:
+        return embedder_for(settings.models, lang)
+
+    @cache
+    def chunker(lang: str) -> Chunker:
+        counter = minilm_token_counter() if lang == "en" else cjk_token_counter
+        return Chunker(ing.chunk_tokens, ing.chunk_overlap_tokens, counter)
+
+    @cache
+    def extractor(lang: str) -> EntityExtractor:
+        if lang == "zh":
+            from ingest.extract.jieba_zh import JiebaEntityExtractor
+
+            return JiebaEntityExtractor()
+        from ingest.extract.spacy_en import SpacyEntityExtractor
+
+        return SpacyEntityExtractor(settings.models.ner_en, ing.ner_batch_size, ing.ner_processes)
+
+    @cache
+    def resolver(lang: str) -> EntityResolver:
+        def similar(names: list[str]) -> list[list[tuple[str, float]]]:
+            model = embedder(lang)
+            model.warm_up()
+            index = vectors.entities(model.name, model.dim)
+            if len(index) == 0:
+                return [[] for _ in names]
+            return index.search(model.embed(names, kind="query"), k=3)
+
+        return EntityResolver(
+            lookup=store.find_entities, similar=similar, threshold=ing.resolve_threshold
+        )
+
+    return IngestPipeline(
+        store=store,
+        vectors=vectors,
+        chunker_for=chunker,
+        extractor_for=extractor,
+        embedder_for=embedder,
+        resolver_for=resolver,
+        batch_documents=ing.batch_documents,
+    )

@@ -1,0 +1,276 @@
+"""The ingest pipeline: load -> chunk -> extract -> resolve -> write, in batches of documents.
+
+Crash safety (kill -9 at any point, then rerun, gives the same graph and vectors as an
+uninterrupted run):
+- A batch's graph write is one transaction, so a document is either fully in the graph or not.
+- Vectors are saved (atomically) BEFORE the graph commits; a document whose graph write
+  committed therefore always has its vectors. Vectors of a batch whose graph write never
+  committed are orphans; a journal written before the batch makes the next run remove them.
+- An unchanged document (same content hash in the graph) is skipped: that is the resume.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ingest.chunking import Chunker
+from ingest.extract.base import EntityExtractor
+from ingest.load import LoadProblem
+from ingest.resolve import EntityResolver
+from kgqa.domain import Chunk, Document, Entity, GraphBatch
+from kgqa.embedding.base import Embedder
+from kgqa.graph.base import GraphStore, RemovedIds
+from kgqa.vectors.registry import VectorIndexes
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    documents_seen: int = 0
+    documents_written: int = 0
+    documents_unchanged: int = 0
+    documents_failed: int = 0
+    chunks: int = 0
+    entities: int = 0
+    relations: int = 0
+    seconds: float = 0.0
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "documents_seen": self.documents_seen,
+            "documents_written": self.documents_written,
+            "documents_unchanged": self.documents_unchanged,
+            "documents_failed": self.documents_failed,
+            "chunks": self.chunks,
+            "entities": self.entities,
+            "relations": self.relations,
+            "seconds": round(self.seconds, 3),
+            "problems": [
+                {"source": p.source, "line": p.line, "message": p.message} for p in self.problems
+            ],
+        }
+
+
+ProgressCallback = Callable[[IngestReport], None]
+
+
+def passage_text(title: str, chunk_text: str) -> str:
+    """What gets embedded for a chunk: its document title gives it context."""
+    return f"{title}\n{chunk_text}" if title else chunk_text
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        store: GraphStore,
+        vectors: VectorIndexes,
+        chunker_for: Callable[[str], Chunker],
+        extractor_for: Callable[[str], EntityExtractor],
+        embedder_for: Callable[[str], Embedder],
+        resolver_for: Callable[[str], EntityResolver],
+        batch_documents: int = 256,
+    ) -> None:
+        self._store = store
+        self._vectors = vectors
+        self._chunker_for = chunker_for
+        self._extractor_for = extractor_for
+        self._embedder_for = embedder_for
+        self._resolver_for = resolver_for
+        self._batch_documents = batch_documents
+        self._journal = vectors.directory / "ingest-journal.json"
+
+    # -- public ----------------------------------------------------------------------------
+    def run(
+        self,
+        items: Iterable[Document | LoadProblem],
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        self.recover()
+        report = IngestReport()
+        started = time.perf_counter()
+        for batch in _batches(items, self._batch_documents, report):
+            self._process(batch, report)
+            report.seconds = time.perf_counter() - started
+            if on_progress is not None:
+                on_progress(report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def write_batch(self, batch: GraphBatch, vectors_by_lang: Mapping[str, VectorsToAdd]) -> None:
+        """Write a prepared batch with the crash-safe ordering described in the module doc."""
+        self._begin_journal([d.id for d in batch.documents])
+        for lang, pending in vectors_by_lang.items():
+            embedder = self._embedder_for(lang)
+            if pending.chunk_ids:
+                self._vectors.passages(embedder.name, embedder.dim).add(
+                    pending.chunk_ids, pending.chunk_vectors
+                )
+            if pending.entity_ids:
+                self._vectors.entities(embedder.name, embedder.dim).add(
+                    pending.entity_ids, pending.entity_vectors
+                )
+        self._vectors.save_all()
+        removed = self._store.write(batch)
+        self._drop_vectors(removed)
+        self._end_journal()
+
+    def ingest_triples(self, batch: GraphBatch, report: IngestReport) -> None:
+        """Write a knowledge-base file's batch (see ingest.triples), unless it is unchanged."""
+        self.recover()
+        doc = batch.documents[0]
+        if self._store.document_hashes([doc.id]).get(doc.id) == doc.content_hash:
+            report.documents_unchanged += 1
+            return
+        embedder = self._embedder_for("en")
+        embedder.warm_up()
+        index = self._vectors.entities(embedder.name, embedder.dim)
+        new = [e for e in batch.entities if e.id not in index]
+        vectors = VectorsToAdd(
+            chunk_ids=[],
+            chunk_vectors=None,
+            entity_ids=[e.id for e in new],
+            entity_vectors=embedder.embed([e.name.replace("_", " ") for e in new], kind="query"),
+        )
+        self.write_batch(batch, {"en": vectors})
+        report.documents_written += 1
+        report.entities += len(batch.entities)
+        report.relations += len(batch.relations)
+
+    def delete(self, doc_ids: Sequence[str]) -> RemovedIds:
+        self.recover()
+        self._begin_journal(list(doc_ids))
+        removed = self._store.delete_documents(doc_ids)
+        self._drop_vectors(removed)
+        self._end_journal()
+        return removed
+
+    def recover(self) -> None:
+        """After a crash: drop vectors whose chunks or entities the graph does not have."""
+        if not self._journal.exists():
+            return
+        logger.warning("previous ingest did not finish; reconciling vectors with the graph")
+        chunk_ids = {c.id for page in self._store.iter_chunks() for c in page}
+        entity_ids = {e.id for page in self._store.iter_entities() for e in page}
+        for index in self._vectors.all_passage_indexes():
+            index.remove([i for i in index.ids() if i not in chunk_ids])
+        for index in self._vectors.all_entity_indexes():
+            index.remove([i for i in index.ids() if i not in entity_ids])
+        self._vectors.save_all()
+        self._end_journal()
+
+    # -- steps -----------------------------------------------------------------------------
+    def _process(self, documents: list[Document], report: IngestReport) -> None:
+        known = self._store.document_hashes([d.id for d in documents])
+        todo = [d for d in documents if known.get(d.id) != d.content_hash]
+        report.documents_unchanged += len(documents) - len(todo)
+        if not todo:
+            return
+        chunks_by_doc = {d.id: self._chunker_for(d.lang).chunk(d) for d in todo}
+        by_lang: dict[str, list[Document]] = {}
+        for doc in todo:
+            by_lang.setdefault(doc.lang, []).append(doc)
+        batch = GraphBatch(documents=todo)
+        vectors: dict[str, VectorsToAdd] = {}
+        for lang, docs in by_lang.items():
+            chunks = [c for d in docs for c in chunks_by_doc[d.id]]
+            titles = {d.id: d.title for d in docs if d.title}
+            extractions = self._extractor_for(lang).extract(chunks, titles)
+            resolved = self._resolver_for(lang).resolve(extractions)
+            batch.chunks.extend(chunks)
+            batch.entities.extend(resolved.entities)
+            batch.mentions.extend(resolved.mentions)
+            batch.relations.extend(resolved.relations)
+            vectors[lang] = self._embed(lang, docs, chunks_by_doc, resolved.entities)
+        self.write_batch(batch, vectors)
+        report.documents_written += len(todo)
+        report.chunks += len(batch.chunks)
+        report.entities += len(batch.entities)
+        report.relations += len(batch.relations)
+
+    def _embed(
+        self,
+        lang: str,
+        docs: list[Document],
+        chunks_by_doc: Mapping[str, list[Chunk]],
+        entities: Sequence[Entity],
+    ) -> VectorsToAdd:
+        embedder = self._embedder_for(lang)
+        embedder.warm_up()
+        ids: list[str] = []
+        texts: list[str] = []
+        for doc in docs:
+            for chunk in chunks_by_doc[doc.id]:
+                ids.append(chunk.id)
+                texts.append(passage_text(doc.title, chunk.text))
+        index = self._vectors.entities(embedder.name, embedder.dim)
+        new_entities = [e for e in entities if e.id not in index]
+        return VectorsToAdd(
+            chunk_ids=ids,
+            chunk_vectors=embedder.embed(texts, kind="passage"),
+            entity_ids=[e.id for e in new_entities],
+            entity_vectors=embedder.embed([e.name for e in new_entities], kind="query"),
+        )
+
+    def _drop_vectors(self, removed: RemovedIds) -> None:
+        if not removed.chunks and not removed.entities:
+            return
+        for index in self._vectors.all_passage_indexes():
+            index.remove(removed.chunks)
+        for index in self._vectors.all_entity_indexes():
+            index.remove(removed.entities)
+        self._vectors.save_all()
+
+    def _begin_journal(self, doc_ids: list[str]) -> None:
+        self._journal.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._journal.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"documents": doc_ids}), encoding="utf-8")
+        os.replace(tmp, self._journal)
+
+    def _end_journal(self) -> None:
+        self._journal.unlink(missing_ok=True)
+
+
+@dataclass(slots=True)
+class VectorsToAdd:
+    chunk_ids: list[str]
+    chunk_vectors: object
+    entity_ids: list[str]
+    entity_vectors: object
+
+
+def _batches(
+    items: Iterable[Document | LoadProblem], size: int, report: IngestReport
+) -> Iterator[list[Document]]:
+    """Documents in batches; problems go to the report; a repeated id keeps its first copy."""
+    batch: list[Document] = []
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, LoadProblem):
+            report.problems.append(item)
+            report.documents_failed += 1
+            logger.warning("skipped %s%s: %s", item.source, _line(item.line), item.message)
+            continue
+        report.documents_seen += 1
+        if item.id in seen:
+            report.problems.append(
+                LoadProblem(item.source, None, f"duplicate document id {item.id!r}; kept the first")
+            )
+            continue
+        seen.add(item.id)
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _line(line: int | None) -> str:
+    return f":{line}" if line is not None else ""
