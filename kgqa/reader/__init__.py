@@ -1,0 +1,1 @@
+"""LLM readers: answer from numbered evidence, citing it. One module per backend."""

