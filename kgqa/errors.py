@@ -36,7 +36,12 @@ class ModelError(KGQAError):
 
 
 class ReaderError(ModelError):
-    """The LLM reader failed to produce an answer."""
+    """The LLM reader failed to produce an answer.
+
+    ``partial`` carries the answer object with the retrieved evidence (and no text), so a
+    service can still return what was found."""
+
+    partial: object = None
 
 
 class ReaderTimeout(ReaderError):

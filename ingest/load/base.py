@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ingest.language import detect_language
+from kgqa.language import detect_language
 from kgqa.domain import Document
 from kgqa.errors import InputError
 from kgqa.names import content_hash

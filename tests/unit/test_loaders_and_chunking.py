@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.chunking import Chunker, cjk_token_counter, minilm_token_counter, sentence_spans
-from ingest.language import detect_language
+from kgqa.language import detect_language
 from ingest.load import LoadOptions, LoadProblem, iter_documents
 from kgqa.domain import Document
 from kgqa.errors import InputError

@@ -1,0 +1,315 @@
+"""The Python API: one object to ingest documents and ask questions, small enough to embed in a
+chatbot. The CLI and the HTTP service build the same object.
+
+Example::
+
+    from kgqa import KGQA
+
+    with KGQA.open(data_dir="kgqa-data") as kg:
+        kg.ingest(["samples/"])
+        answer = kg.ask("Where was Marie Curie born?")
+        print(answer.text, [c.title for c in answer.citations])
+
+        chat = kg.conversation()
+        chat.ask("Who was Pierre Curie married to?")
+        chat.ask("Where was she born?")          # "she" resolves to the previous turn's entity
+
+Thread-safe: concurrent ``ask`` calls are fine; models load once, on first use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgqa.answering import Answerer, StreamEvent
+from kgqa.domain import Answer, Document, Entity, Fact
+from kgqa.errors import InputError, NotFoundError
+from kgqa.graph.base import GraphStore, RemovedIds
+from kgqa.graph.factory import open_graph_store
+from kgqa.reader.base import ChatMessage, Reader
+from kgqa.reader.factory import build_reader
+from kgqa.retrieval.build import StoreFingerprint, build_retriever
+from kgqa.retrieval.engine import Evidence, GraphFusedRetriever
+from kgqa.settings import Settings
+from kgqa.vectors.registry import VectorIndexes
+
+if TYPE_CHECKING:
+    from ingest.load import LoadOptions
+    from ingest.pipeline import IngestPipeline, IngestReport, ProgressCallback
+
+
+class KGQA:
+    def __init__(self, settings: Settings, store: GraphStore, vectors: VectorIndexes) -> None:
+        self.settings = settings
+        self.store = store
+        self.vectors = vectors
+        self.fingerprint = StoreFingerprint(store)
+        self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._retriever: GraphFusedRetriever | None = None
+        self._reader: Reader | None = None
+        self._answerer: Answerer | None = None
+        self._pipeline: IngestPipeline | None = None
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, **overrides: Any) -> KGQA:
+        """Open the configured store (``Settings()`` reads env and config file).
+        Keyword overrides are settings fields: ``KGQA.open(data_dir="x")``."""
+        if settings is None:
+            settings = Settings(**overrides)
+        elif overrides:
+            settings = settings.model_copy(update=overrides)
+        store = open_graph_store(settings)
+        return cls(settings, store, VectorIndexes(settings.vectors_dir))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+            self.store.close()
+
+    def __enter__(self) -> KGQA:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- components, built on first use --------------------------------------------------------
+    @property
+    def retriever(self) -> GraphFusedRetriever:
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = build_retriever(
+                    self.settings, self.store, self.vectors, self.fingerprint
+                )
+            return self._retriever
+
+    @property
+    def reader(self) -> Reader:
+        with self._lock:
+            if self._reader is None:
+                self._reader = build_reader(self.settings.reader, self.settings.data_dir)
+            return self._reader
+
+    @property
+    def answerer(self) -> Answerer:
+        with self._lock:
+            if self._answerer is None:
+                r = self.settings.reader
+                self._answerer = Answerer(self.reader, r.max_new_tokens, r.context_tokens * 4)
+            return self._answerer
+
+    def use_reader(self, reader: Reader) -> None:
+        """Swap the reader (e.g. an ExtractiveReader in evaluations)."""
+        with self._lock:
+            self._reader = reader
+            self._answerer = None
+
+    @property
+    def pipeline(self) -> IngestPipeline:
+        from ingest.build import build_pipeline
+
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = build_pipeline(self.settings, self.store, self.vectors)
+            return self._pipeline
+
+    # -- write path ----------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        options: LoadOptions | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Load, extract and index files/directories ("-" is stdin). Unchanged documents are
+        skipped, changed ones replaced; problems are reported, not raised."""
+        from ingest.load import LoadOptions, iter_documents
+
+        options = options or LoadOptions(
+            text_field=self.settings.ingest.jsonl_text_field,
+            id_field=self.settings.ingest.jsonl_id_field,
+            title_field=self.settings.ingest.jsonl_title_field,
+            max_bytes=self.settings.ingest.max_document_bytes,
+        )
+        return self.ingest_documents(iter_documents(paths, options), on_progress)
+
+    def ingest_documents(
+        self, documents: Iterable[Any], on_progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        with self._write_lock:
+            try:
+                return self.pipeline.run(documents, on_progress)
+            finally:
+                self.fingerprint.bump()
+
+    def ingest_text(
+        self, text: str, title: str = "", doc_id: str | None = None, **metadata: Any
+    ) -> Document:
+        """Ingest one text; returns the stored document (its id is content-derived if not given)."""
+        from ingest.load.base import make_document
+
+        if not text.strip():
+            raise InputError("the document text is empty")
+        doc = make_document(text, "api", title=title, doc_id=doc_id, metadata=metadata)
+        report = self.ingest_documents([doc])
+        if report.problems:
+            raise InputError(str(report.problems[0]))
+        return doc
+
+    def ingest_triples(
+        self, files: Sequence[str | Path], on_progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        from ingest.pipeline import IngestReport
+        from ingest.triples import load_triple_file
+
+        report = IngestReport()
+        with self._write_lock:
+            try:
+                for file in files:
+                    triple_file = load_triple_file(Path(file))
+                    report.problems.extend(triple_file.problems)
+                    report.documents_seen += 1
+                    self.pipeline.ingest_triples(triple_file.batch, report)
+                    if on_progress is not None:
+                        on_progress(report)
+            finally:
+                self.fingerprint.bump()
+        return report
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> RemovedIds:
+        with self._write_lock:
+            try:
+                return self.pipeline.delete(doc_ids)
+            finally:
+                self.fingerprint.bump()
+
+    # -- reads -------------------------------------------------------------------------------
+    def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
+        return self.store.list_documents(offset, limit)
+
+    def get_document(self, doc_id: str) -> Document:
+        found = self.store.get_documents([doc_id])
+        if not found:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        return found[0]
+
+    def entity(self, entity_id: str, limit: int = 50) -> tuple[Entity, list[Fact]]:
+        found = self.store.get_entities([entity_id])
+        if not found:
+            raise NotFoundError(f"no entity with id {entity_id!r}")
+        return found[0], self.store.relations_of([entity_id], limit)
+
+    def stats(self) -> dict[str, Any]:
+        counts: dict[str, Any] = self.store.stats().as_dict()
+        counts["vectors"] = self.vectors.counts()
+        return counts
+
+    # -- questions ---------------------------------------------------------------------------
+    def retrieve(
+        self,
+        question: str,
+        top_k: int | None = None,
+        history: Sequence[ChatMessage] = (),
+        dense_only: bool = False,
+    ) -> Evidence:
+        question = self._check_question(question)
+        context = self._context_entities(history)
+        return self.retriever.retrieve(question, top_k, context, dense_only=dense_only)
+
+    def ask(
+        self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
+    ) -> Answer:
+        """Answer from the evidence only, citing it; abstains when nothing supports an answer.
+        Raises ReaderError (with ``.partial`` holding the evidence) if the reader fails."""
+        evidence = self.retrieve(question, top_k, history)
+        return self.answerer.answer(evidence, history)
+
+    def stream(
+        self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
+    ) -> Iterator[StreamEvent]:
+        evidence = self.retrieve(question, top_k, history)
+        yield from self.answerer.stream(evidence, history)
+
+    async def aask(
+        self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
+    ) -> Answer:
+        return await asyncio.to_thread(self.ask, question, history, top_k)
+
+    async def astream(
+        self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """The events of ``stream``, produced on a worker thread."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[StreamEvent | BaseException | None] = asyncio.Queue()
+
+        def produce() -> None:
+            try:
+                for event in self.stream(question, history, top_k):
+                    loop.call_soon_threadsafe(queue.put_nowait, event)
+            except BaseException as e:  # noqa: BLE001 - handed to the consumer
+                loop.call_soon_threadsafe(queue.put_nowait, e)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        worker = loop.run_in_executor(None, produce)
+        while True:
+            item = await queue.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+        await worker
+
+    def conversation(self) -> Conversation:
+        return Conversation(self)
+
+    def _check_question(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("the question is empty")
+        limit = self.settings.service.max_question_chars
+        if len(question) > limit:
+            raise InputError(f"the question has {len(question)} characters; the limit is {limit}")
+        return question.strip()
+
+    def _context_entities(self, history: Sequence[ChatMessage]) -> list[str]:
+        """Entity names from the last turns, for follow-ups such as "Where was she born?"."""
+        names: list[str] = []
+        for message in list(history)[-4:][::-1]:
+            for linked in self.retriever.link(message.content):
+                names.append(linked.entity.name)
+        return list(dict.fromkeys(names))
+
+
+class Conversation:
+    """A multi-turn chat over one KGQA: keeps the history and resolves follow-ups."""
+
+    def __init__(self, kg: KGQA, max_turns: int = 6) -> None:
+        self._kg = kg
+        self._max_turns = max_turns
+        self.history: list[ChatMessage] = []
+        self._lock = threading.Lock()
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        with self._lock:
+            history = list(self.history)
+        answer = self._kg.ask(question, history, top_k)
+        self._remember(question, answer.text)
+        return answer
+
+    def stream(self, question: str, top_k: int | None = None) -> Iterator[StreamEvent]:
+        with self._lock:
+            history = list(self.history)
+        for event in self._kg.stream(question, history, top_k):
+            if event.kind == "answer" and event.answer is not None:
+                self._remember(question, event.answer.text)
+            yield event
+
+    def _remember(self, question: str, answer: str) -> None:
+        with self._lock:
+            self.history += [ChatMessage("user", question), ChatMessage("assistant", answer)]
+            self.history = self.history[-2 * self._max_turns :]

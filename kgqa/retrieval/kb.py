@@ -1,0 +1,125 @@
+"""Answers from relation paths: when a path of typed relations from a question entity matches
+the question ("which nationality is X's couple?" -> spouse, nationality), its end entity is
+the answer and the path is the evidence. Typical for imported knowledge bases.
+
+Paths of 1..max_hops relations are enumerated from the linked entities (fan-out capped), each
+distinct relation sequence is scored once by the cosine between the question (with the entity
+mention removed) and the sequence's readable text, and answers inherit their best path's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kgqa.domain import Fact
+from kgqa.graph.base import GraphStore
+from kgqa.retrieval.graph import COOCCURS, EmbedTexts, PredicateScorer, predicate_text
+from kgqa.retrieval.linking import LinkedEntity
+
+
+@dataclass(slots=True, frozen=True)
+class KbAnswer:
+    entity_id: str
+    name: str
+    score: float
+    path: tuple[Fact, ...]
+
+    @property
+    def relations(self) -> tuple[str, ...]:
+        return tuple(f.predicate for f in self.path)
+
+
+@dataclass(slots=True, frozen=True)
+class _Step:
+    fact: Fact
+    target: str  # the entity the step arrives at
+    target_name: str
+
+
+class KbAnswerer:
+    def __init__(
+        self,
+        store: GraphStore,
+        embed: EmbedTexts,
+        max_hops: int = 3,
+        fanout: int = 100,
+        max_paths: int = 20_000,
+        min_score: float = 0.35,
+    ) -> None:
+        self._store = store
+        self._embed = embed
+        self._paths_scorer = PredicateScorer(embed)
+        self._max_hops = max_hops
+        self._fanout = fanout
+        self._max_paths = max_paths
+        self._min_score = min_score
+
+    def answer(
+        self, question: str, linked: Sequence[LinkedEntity], top_k: int = 5
+    ) -> list[KbAnswer]:
+        """Candidate answers, best first; empty when no path matches the question well."""
+        seeds = [le for le in linked if le.score > 0][:3]
+        if not seeds:
+            return []
+        paths: list[tuple[LinkedEntity, list[_Step]]] = []
+        for seed in seeds:
+            paths += [(seed, p) for p in self._paths_from(seed.entity.id)]
+        if not paths:
+            return []
+        question_vec = self._embed([_strip_mentions(question, seeds)])[0]
+        keys = [" | ".join(s.fact.predicate for s in steps) for _, steps in paths]
+        texts = {k: " ".join(predicate_text(p) for p in k.split(" | ")) for k in set(keys)}
+        sims = self._paths_scorer.scores(question_vec, list(texts.values()))
+        best: dict[str, KbAnswer] = {}
+        for (seed, steps), key in zip(paths, keys, strict=True):
+            score = sims.get(texts[key], 0.0) * seed.score
+            end = steps[-1]
+            if end.target == seed.entity.id or score < self._min_score:
+                continue
+            current = best.get(end.target)
+            if current is None or score > current.score:
+                path = tuple(s.fact for s in steps)
+                best[end.target] = KbAnswer(end.target, end.target_name, round(score, 6), path)
+        ranked = sorted(best.values(), key=lambda a: (-a.score, len(a.path), a.name))
+        return ranked[:top_k]
+
+    def _paths_from(self, start: str) -> list[list[_Step]]:
+        paths: list[list[_Step]] = []
+        frontier: list[list[_Step]] = [[]]
+        for _hop in range(self._max_hops):
+            ends = {p[-1].target if p else start for p in frontier}
+            facts = self._store.relations_of(sorted(ends), self._fanout)
+            by_entity: dict[str, list[_Step]] = {}
+            for fact in facts:
+                if fact.predicate == COOCCURS:
+                    continue
+                by_entity.setdefault(fact.subject_id, []).append(
+                    _Step(fact, fact.object_id, fact.object)
+                )
+                by_entity.setdefault(fact.object_id, []).append(
+                    _Step(fact, fact.subject_id, fact.subject)
+                )
+            extended: list[list[_Step]] = []
+            for path in frontier:
+                here = path[-1].target if path else start
+                for step in by_entity.get(here, []):
+                    if path and step.fact.id == path[-1].fact.id:
+                        continue  # no immediate walk back over the same edge
+                    extended.append([*path, step])
+            if not extended:
+                break
+            paths += extended
+            if len(paths) >= self._max_paths:
+                break
+            frontier = extended
+        return paths[: self._max_paths]
+
+
+def _strip_mentions(question: str, seeds: Sequence[LinkedEntity]) -> str:
+    text = question.lower().replace("_", " ")
+    for seed in seeds:
+        for surface in {seed.surface, seed.entity.name.lower().replace("_", " ")}:
+            text = text.replace(surface, " ")
+    cleaned = " ".join(text.split())
+    return cleaned or question

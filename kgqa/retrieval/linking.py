@@ -1,0 +1,161 @@
+"""Link a question to graph entities.
+
+1. Exact lookup: every n-gram of the normalised question (and every CJK substring) is looked up
+   as a key with one indexed store call; longer matches suppress the matches inside them, and
+   text in [brackets] or "quotes" is preferred.
+2. Fuzzy lookup: when nothing matched exactly, the question's candidate spans are embedded
+   and searched in the entity-name vector index, accepted above a threshold.
+A question that names no entity links to nothing; dense and keyword retrieval still run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kgqa.domain import Entity
+from kgqa.graph.base import GraphStore
+from kgqa.names import normalize_name
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_QUOTED = re.compile(r"\[([^\]]+)\]|\"([^\"]+)\"|“([^”]+)”|《([^》]+)》")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of|the|de|von|van|and|&|[A-Z][\w'’.-]*))*")
+
+STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or is was were are be been being do does
+    did has have had what which who whom whose when where why how that this these those it its
+    he she they them his her their there here than then as about into over after before
+    between both same first last one more most not no yes did does film movie""".split()
+)
+
+# Candidate spans and their priority: quoted text first, then capitalised phrases.
+_PRIORITY_QUOTED = 1.0
+_PRIORITY_PLAIN = 0.9
+
+
+@dataclass(slots=True, frozen=True)
+class LinkedEntity:
+    entity: Entity
+    score: float
+    surface: str  # the question text that matched (a normalised key or span)
+    how: str  # "exact" or "vector"
+
+
+class EntityLinker:
+    def __init__(
+        self,
+        store: GraphStore,
+        search_names: Callable[[Sequence[str]], list[list[tuple[str, float]]]] | None = None,
+        threshold: float = 0.8,
+        max_ngram: int = 8,
+        max_entities: int = 8,
+    ) -> None:
+        """``search_names(spans)`` returns, per span, (entity_id, similarity) candidates from the
+        entity-name vector index; None disables fuzzy linking."""
+        self._store = store
+        self._search_names = search_names
+        self._threshold = threshold
+        self._max_ngram = max_ngram
+        self._max_entities = max_entities
+
+    def link(self, question: str, extra_spans: Sequence[str] = ()) -> list[LinkedEntity]:
+        """Entities named in ``question``, best first. ``extra_spans`` (e.g. NER output or the
+        previous turn's entity names) are looked up as well, at lower priority."""
+        priorities = candidate_keys(question, self._max_ngram)
+        for span in extra_spans:
+            key = normalize_name(span)
+            if key:
+                priorities.setdefault(key, _PRIORITY_PLAIN * 0.9)
+        found = self._store.find_entities(list(priorities)) if priorities else {}
+        linked = _suppress_nested(
+            {key: entities for key, entities in found.items() if entities}, priorities
+        )
+        if not linked and self._search_names is not None:
+            linked = self._vector_link(question)
+        linked.sort(key=lambda le: (-le.score, le.entity.id))
+        unique: dict[str, LinkedEntity] = {}
+        for item in linked:
+            unique.setdefault(item.entity.id, item)
+        return list(unique.values())[: self._max_entities]
+
+    def _vector_link(self, question: str) -> list[LinkedEntity]:
+        assert self._search_names is not None
+        spans = _salient_spans(question)
+        if not spans:
+            return []
+        hits = self._search_names(spans)
+        best: dict[str, tuple[float, str]] = {}
+        for span, candidates in zip(spans, hits, strict=True):
+            for entity_id, score in candidates:
+                if score >= self._threshold and score > best.get(entity_id, (0.0, ""))[0]:
+                    best[entity_id] = (score, span)
+        if not best:
+            return []
+        entities = {e.id: e for e in self._store.get_entities(list(best))}
+        return [
+            LinkedEntity(entities[eid], score, span, "vector")
+            for eid, (score, span) in best.items()
+            if eid in entities
+        ]
+
+
+def candidate_keys(question: str, max_ngram: int = 8) -> dict[str, float]:
+    """Normalised lookup keys of a question with their priority (higher is better)."""
+    keys: dict[str, float] = {}
+    for match in _QUOTED.finditer(question):
+        text = next(g for g in match.groups() if g)
+        key = normalize_name(text)
+        if key:
+            keys[key] = _PRIORITY_QUOTED
+    tokens = normalize_name(question).split()
+    for n in range(min(max_ngram, len(tokens)), 0, -1):
+        for i in range(len(tokens) - n + 1):
+            gram = tokens[i : i + n]
+            if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
+                continue
+            keys.setdefault(" ".join(gram), _PRIORITY_PLAIN)
+    for run in _CJK.findall(question):
+        for n in range(min(12, len(run)), 1, -1):
+            for i in range(len(run) - n + 1):
+                keys.setdefault(normalize_name(run[i : i + n]), _PRIORITY_PLAIN)
+    return keys
+
+
+def _suppress_nested(
+    found: dict[str, list[Entity]], priorities: dict[str, float]
+) -> list[LinkedEntity]:
+    """Keep the longest matches: "new york city" wins over "new york" and "york"."""
+    keys = sorted(found, key=lambda k: (-len(k), k))
+    kept: list[str] = []
+    for key in keys:
+        if any(_contains(longer, key) for longer in kept):
+            continue
+        kept.append(key)
+    linked: list[LinkedEntity] = []
+    for key in kept:
+        entities = found[key]
+        # An ambiguous key shares its score among its entities.
+        share = priorities.get(key, _PRIORITY_PLAIN) / np.sqrt(len(entities))
+        linked.extend(LinkedEntity(e, float(share), key, "exact") for e in entities)
+    return linked
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    if _CJK.search(shorter):
+        return shorter in longer
+    return f" {shorter} " in f" {longer} "
+
+
+def _salient_spans(question: str) -> list[str]:
+    spans = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(question)]
+    spans += [m.group(0) for m in _CAPITALISED.finditer(question) if m.start() > 0]
+    spans += _CJK.findall(question)
+    seen: dict[str, None] = {}
+    for span in spans:
+        span = span.strip()
+        if span and normalize_name(span) not in STOPWORDS:
+            seen.setdefault(span, None)
+    return list(seen)[:8]
