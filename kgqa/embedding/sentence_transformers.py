@@ -59,6 +59,9 @@ class SentenceTransformerEmbedder:
             if self._model is not None:
                 return
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
 
             directory = resolve_model_dir(self._model_name)
             device = pick_device(self._device)
@@ -68,7 +71,7 @@ class SentenceTransformerEmbedder:
                 raise ModelError(f"cannot load the embedder from {directory}: {e}") from e
             if device == "cuda":
                 model.half()  # fp16 halves memory and doubles throughput on GPUs
-            self.dim = int(model.get_sentence_embedding_dimension())
+            self.dim = int(model.get_embedding_dimension())
             self._model = model
             logger.info("embedder %s loaded on %s (dim %d)", self.name, device, self.dim)
 

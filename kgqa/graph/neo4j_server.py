@@ -149,6 +149,10 @@ class Neo4jServer:
             self._process = None
         self.pid_path.unlink(missing_ok=True)
 
+    def detach(self) -> None:
+        """Leave the server running after this process exits; ``stop`` finds it by pid file."""
+        self._process = None
+
     def is_running(self) -> bool:
         pid = self._pid()
         return pid is not None and _alive(pid, self._process)

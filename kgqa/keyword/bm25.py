@@ -28,6 +28,9 @@ class Bm25KeywordIndex:
     def build(self, ids: Sequence[str], texts: Iterable[str], fingerprint: object = None) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; keep it at the application's level.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+
         tokens = [tokenize(t) or ["\x00"] for t in texts]
         retriever = None
         if ids:

@@ -97,6 +97,9 @@ class TransformersReader:
                 return
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
 
             cuda = torch.cuda.is_available()
             plan = plan_device(

@@ -1,0 +1,325 @@
+"""The ``kgqa`` command. Each command is a thin shell over the Python API (kgqa.api.KGQA).
+
+Exit codes: 0 success; 1 some documents failed (the rest were ingested); 2 bad input or
+configuration (a KGQAError, message on stderr); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kgqa.errors import KGQAError
+from kgqa.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, help="Knowledge-graph question answering with citations.")
+neo4j_app = typer.Typer(
+    no_args_is_help=True, help="A local Neo4j 5.26 for development (no Docker)."
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Local data directory (KGQA_DATA_DIR).")
+]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+@contextmanager
+def _kgqa(data_dir: Path | None) -> Iterator[Any]:
+    from kgqa.api import KGQA
+
+    try:
+        kg = KGQA.open(_settings(data_dir))
+    except KGQAError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    try:
+        yield kg
+    except KGQAError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    except KeyboardInterrupt:
+        err.print("interrupted; rerun the same command to resume")
+        raise typer.Exit(130) from None
+    finally:
+        kg.close()
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]ingest[/bold]"),
+        BarColumn(),
+        TextColumn("{task.fields[docs]} docs ({task.fields[rate]:.1f}/s)"),
+        TextColumn(
+            "{task.fields[chunks]} chunks, {task.fields[entities]} entities, "
+            "{task.fields[relations]} relations"
+        ),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+
+
+def _report(report: Any, as_json: bool) -> None:
+    data = report.as_dict()
+    if as_json:
+        out.print_json(json.dumps(data))
+    else:
+        table = Table(title="ingest summary", show_header=False)
+        for key, value in data.items():
+            if key != "problems":
+                table.add_row(key.replace("_", " "), str(value))
+        out.print(table)
+        for problem in report.problems[:50]:
+            err.print(f"[yellow]problem:[/yellow] {problem}")
+        if len(report.problems) > 50:
+            err.print(f"... and {len(report.problems) - 50} more problems")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    include: Annotated[
+        list[str], typer.Option(help="Glob of files to take from directories.")
+    ] = [],  # noqa: B006
+    exclude: Annotated[list[str], typer.Option(help="Glob of files to skip.")] = [],  # noqa: B006
+    text_field: Annotated[str | None, typer.Option(help="JSONL text field.")] = None,
+    id_field: Annotated[str | None, typer.Option(help="JSONL id field.")] = None,
+    title_field: Annotated[str | None, typer.Option(help="JSONL title field.")] = None,
+    stdin_format: Annotated[str, typer.Option("--format", help="stdin: text or jsonl.")] = "text",
+    encoding_errors: Annotated[str, typer.Option(help="strict or replace.")] = "strict",
+    strict: Annotated[bool, typer.Option(help="Stop at the first bad document.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Ingest documents: chunk, extract entities and relations, index. Reruns resume."""
+    from ingest.load import LoadOptions
+
+    settings = _settings(data_dir)
+    defaults = LoadOptions()
+    options = LoadOptions(
+        text_field=text_field or settings.ingest.jsonl_text_field,
+        id_field=id_field or settings.ingest.jsonl_id_field,
+        title_field=title_field or settings.ingest.jsonl_title_field,
+        include=tuple(include) or defaults.include,
+        exclude=tuple(exclude),
+        stdin_format="jsonl" if stdin_format == "jsonl" else "text",
+        on_error="raise" if strict else "skip",
+        encoding_errors="replace" if encoding_errors == "replace" else "strict",
+        max_bytes=settings.ingest.max_document_bytes,
+    )
+    with _kgqa(data_dir) as kg, _progress() as progress:
+        task = progress.add_task(
+            "ingest", total=None, docs=0, rate=0.0, chunks=0, entities=0, relations=0
+        )
+
+        def update(report: Any) -> None:
+            done = report.documents_written + report.documents_unchanged
+            progress.update(
+                task,
+                docs=done,
+                rate=done / report.seconds if report.seconds else 0.0,
+                chunks=report.chunks,
+                entities=report.entities,
+                relations=report.relations,
+            )
+
+        report = kg.ingest(paths, options, on_progress=update)
+    _report(report, as_json)
+    if report.documents_failed:
+        raise typer.Exit(1)
+
+
+@app.command("ingest-triples")
+def ingest_triples(
+    files: Annotated[list[Path], typer.Argument(help="TSV, CSV or pipe-separated triples.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import a knowledge base of (subject, relation, object) lines."""
+    with _kgqa(data_dir) as kg:
+        report = kg.ingest_triples(files)
+    _report(report, as_json)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None
+) -> None:
+    """Counts of documents, chunks, entities and relations."""
+    with _kgqa(data_dir) as kg:
+        counts = kg.stats()
+    if as_json:
+        out.print_json(json.dumps(counts))
+        return
+    table = Table(show_header=False)
+    for key, value in counts.items():
+        table.add_row(key, json.dumps(value) if isinstance(value, dict) else str(value))
+    out.print(table)
+
+
+@app.command()
+def delete(
+    doc_ids: Annotated[list[str], typer.Argument(help="Document ids.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Delete documents and whatever only they supported."""
+    with _kgqa(data_dir) as kg:
+        removed = kg.delete_documents(doc_ids)
+    out.print(
+        f"deleted {len(removed.documents)} documents, {len(removed.chunks)} chunks, "
+        f"{len(removed.entities)} entities"
+    )
+    if len(removed.documents) < len(set(doc_ids)):
+        missing = sorted(set(doc_ids) - set(removed.documents))
+        err.print(f"[yellow]not found:[/yellow] {', '.join(missing)}")
+        raise typer.Exit(1)
+
+
+def _print_answer(response: Any) -> None:
+    style = "yellow" if response.abstained else "green"
+    out.print(f"[bold {style}]{response.answer}[/bold {style}]")
+    for c in response.citations:
+        span = f"{c.start}-{c.end}" if c.kind == "passage" else c.kind
+        out.print(f"  [{c.n}] [bold]{c.title}[/bold] ({c.doc_id} {span}): {c.text[:160]}")
+    if response.abstained and response.passages:
+        out.print("[dim]closest evidence:[/dim]")
+        for p in response.passages[:3]:
+            out.print(f"  - {p.title}: {p.text[:160]}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    top_k: Annotated[int | None, typer.Option(help="Passages to use.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the /v1/ask object.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Answer a question from the ingested documents, with citations."""
+    from kgqa.service.schemas import ask_response
+
+    with _kgqa(data_dir) as kg:
+        response = ask_response(kg.ask(question, top_k=top_k))
+    if as_json:
+        print(response.model_dump_json(indent=2))
+    else:
+        _print_answer(response)
+
+
+@app.command()
+def chat(data_dir: DataDir = None) -> None:
+    """Interactive multi-turn questions (empty line or Ctrl-D to quit)."""
+    from kgqa.service.schemas import ask_response
+
+    with _kgqa(data_dir) as kg:
+        conversation = kg.conversation()
+        while True:
+            try:
+                question = input("you> ").strip()
+            except EOFError:
+                break
+            if not question:
+                break
+            try:
+                _print_answer(ask_response(conversation.ask(question)))
+            except KGQAError as e:
+                err.print(f"[red]error:[/red] {e}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the HTTP API (and the web page at /)."""
+    import uvicorn
+
+    from kgqa.service.app import create_app
+
+    settings = _settings(data_dir)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.service.host,
+        port=port or settings.service.port,
+        log_level="info",
+    )
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    home: Annotated[Path, typer.Option(help="Neo4j data directory.")] = Path("kgqa-data/neo4j"),
+    port: Annotated[int, typer.Option()] = 7687,
+    password: Annotated[str, typer.Option(envvar="KGQA_GRAPH__PASSWORD")] = "kgqa-test-pw",
+) -> None:
+    """Start Neo4j 5.26 in the background (builds the launcher with Maven once)."""
+    from kgqa.graph.neo4j_server import Neo4jServer
+
+    server = Neo4jServer(home=home, port=port, password=password)
+    if server.is_running():
+        out.print(f"already running (pid file {server.pid_path})")
+        return
+    try:
+        uri = server.start()
+    except KGQAError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    server.detach()
+    out.print(
+        f"Neo4j ready at {uri}\n  export KGQA_GRAPH__BACKEND=neo4j KGQA_GRAPH__URI={uri} "
+        f"KGQA_GRAPH__PASSWORD={password}"
+    )
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(home: Annotated[Path, typer.Option()] = Path("kgqa-data/neo4j")) -> None:
+    """Stop the Neo4j started by `kgqa neo4j start`."""
+    from kgqa.graph.neo4j_server import Neo4jServer
+
+    server = Neo4jServer(home=home)
+    if not server.is_running():
+        out.print("not running")
+        return
+    server.stop()
+    out.print("stopped")
+
+
+@neo4j_app.command("status")
+def neo4j_status(home: Annotated[Path, typer.Option()] = Path("kgqa-data/neo4j")) -> None:
+    from kgqa.graph.neo4j_server import Neo4jServer
+
+    running = Neo4jServer(home=home).is_running()
+    out.print("running" if running else "not running")
+    if not running:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(app())
