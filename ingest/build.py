@@ -11,8 +11,14 @@ from ingest.resolve import EntityResolver
 from kgqa.embedding.base import Embedder
 from kgqa.embedding.factory import embedder_for
 from kgqa.graph.base import GraphStore
-from kgqa.settings import Settings
+from kgqa.settings import IngestSettings, Settings
 from kgqa.vectors.registry import VectorIndexes
+
+
+def make_chunker(settings: IngestSettings, lang: str) -> Chunker:
+    """The chunker for a language: English counts the embedder's tokens, CJK characters."""
+    counter = minilm_token_counter() if lang == "en" else cjk_token_counter
+    return Chunker(settings.chunk_tokens, settings.chunk_overlap_tokens, counter)
 
 
 def build_pipeline(settings: Settings, store: GraphStore, vectors: VectorIndexes) -> IngestPipeline:
@@ -23,8 +29,7 @@ def build_pipeline(settings: Settings, store: GraphStore, vectors: VectorIndexes
 
     @cache
     def chunker(lang: str) -> Chunker:
-        counter = minilm_token_counter() if lang == "en" else cjk_token_counter
-        return Chunker(ing.chunk_tokens, ing.chunk_overlap_tokens, counter)
+        return make_chunker(ing, lang)
 
     @cache
     def extractor(lang: str) -> EntityExtractor:

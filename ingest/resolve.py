@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 
 from ingest.extract.base import TOPIC, ChunkExtraction
 from kgqa.domain import Entity, Mention, Relation
-from kgqa.names import entity_id, normalize_name
+from kgqa.names import ACRONYM_PREFIX, acronym_key, entity_id, normalize_name
 
 Lookup = Callable[[list[str]], dict[str, list[Entity]]]
 Similar = Callable[[list[str]], list[list[tuple[str, float]]]]
 
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-_INITIAL_TYPES = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "TOPIC", "KB", "OTHER"})
-_MINOR_WORDS = frozenset({"of", "the", "and", "for", "de", "&"})
 
 
 @dataclass(slots=True)
@@ -36,12 +34,12 @@ class Resolved:
     relations: list[Relation] = field(default_factory=list)
 
 
-def initials(name: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in _MINOR_WORDS]
-    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
-
-
 class EntityResolver:
+    """Assigns entity ids to a batch's surface forms. Every decision depends only on the store
+    (which holds all earlier batches) and the batch itself, never on what this process saw
+    before, so a run resumed after a crash resolves exactly as an uninterrupted one; where
+    several entities qualify, the smallest id wins."""
+
     def __init__(
         self,
         lookup: Lookup | None = None,
@@ -53,8 +51,7 @@ class EntityResolver:
         self._similar = similar
         self._threshold = threshold
         self._max_known = max_known
-        self._known: dict[str, str] = {}  # key -> entity id
-        self._acronyms: dict[str, str] = {}  # initials -> entity id
+        self._known: dict[str, str] = {}  # key -> entity id (a cache of the store)
 
     def resolve(self, extractions: Sequence[ChunkExtraction]) -> Resolved:
         surfaces: dict[str, str] = {}  # key -> first surface form
@@ -72,41 +69,50 @@ class EntityResolver:
         if len(self._known) > self._max_known:
             self._known.clear()  # bounded memory; the store lookup refills what is needed
         unknown = [k for k in surfaces if k not in self._known]
+        acronyms = [k for k in unknown if _ACRONYM.match(surfaces[k])]
+        stored_expansions: dict[str, set[str]] = {}
         if unknown and self._lookup is not None:
-            for key, entities in self._lookup(unknown).items():
-                if entities:
-                    self._known[key] = entities[0].id
-        # Long names first, so their acronyms exist before the short forms are matched.
-        for key in sorted(surfaces, key=lambda k: -len(k)):
-            surface = surfaces[key]
+            found = self._lookup(unknown + [ACRONYM_PREFIX + k for k in acronyms])
+            for key in unknown:
+                if found.get(key):
+                    self._known[key] = min(e.id for e in found[key])
+            for key in acronyms:
+                stored_expansions[key] = {e.id for e in found.get(ACRONYM_PREFIX + key, [])}
+        pending = [k for k in surfaces if k not in self._known and k not in acronyms]
+        self._match_or_found(pending, surfaces)
+        # Acronyms last, so the long forms of this batch are resolved: "IBM" joins
+        # "International Business Machines", from this batch or an earlier one.
+        expansions: dict[str, set[str]] = {}
+        for key, surface in surfaces.items():
             if key in self._known:
-                self._remember_initials(surface, self._known[key], types[key])
+                akey = acronym_key(surface, dominant_type(types[key]))
+                if akey is not None:
+                    expansions.setdefault(akey, set()).add(self._known[key])
+        pending = []
+        for key in acronyms:
+            if key in self._known:
                 continue
-            if _ACRONYM.match(surface) and key in self._acronyms:
-                self._known[key] = self._acronyms[key]
-                continue
-        still = [k for k in surfaces if k not in self._known]
-        if still and self._similar is not None:
+            candidates = stored_expansions.get(key, set()) | expansions.get(
+                ACRONYM_PREFIX + key, set()
+            )
+            if candidates:
+                self._known[key] = min(candidates)
+            else:
+                pending.append(key)
+        self._match_or_found(pending, surfaces)
+        return {key: self._known[key] for key in surfaces}
+
+    def _match_or_found(self, keys: list[str], surfaces: dict[str, str]) -> None:
+        """Join each key to the most similar stored entity name, or found a new entity."""
+        if keys and self._similar is not None:
             for key, candidates in zip(
-                still, self._similar([surfaces[k] for k in still]), strict=True
+                keys, self._similar([surfaces[k] for k in keys]), strict=True
             ):
                 best = next((c for c in candidates if c[1] >= self._threshold), None)
                 if best is not None:
                     self._known[key] = best[0]
-        for key in still:
-            if key not in self._known:
-                self._known[key] = entity_id(key)
-                self._remember_initials(surfaces[key], self._known[key], types[key])
-        # Acronyms seen before their long form in this batch.
-        for key, surface in surfaces.items():
-            if _ACRONYM.match(surface) and key in self._acronyms:
-                self._known[key] = self._acronyms[key]
-        return {key: self._known[key] for key in surfaces}
-
-    def _remember_initials(self, surface: str, eid: str, kinds: Counter[str]) -> None:
-        letters = initials(surface)
-        if letters and len(letters) <= 6 and set(kinds) & _INITIAL_TYPES:
-            self._acronyms.setdefault(letters, eid)
+        for key in keys:
+            self._known.setdefault(key, entity_id(key))
 
     def _build(
         self,
@@ -152,8 +158,13 @@ class EntityResolver:
                     )
                 )
         for eid, entity in entities.items():
-            named = [t for t, _ in entity_types[eid].most_common() if t != TOPIC]
-            entity.type = named[0] if named else TOPIC
+            entity.type = dominant_type(entity_types[eid])
             entity.aliases.sort()
         out.entities = list(entities.values())
         return out
+
+
+def dominant_type(kinds: Counter[str]) -> str:
+    """The most frequent named type of an entity's mentions; TOPIC when it has none."""
+    named = [t for t, _ in kinds.most_common() if t != TOPIC]
+    return named[0] if named else TOPIC

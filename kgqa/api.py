@@ -6,7 +6,7 @@ Example::
     from kgqa import KGQA
 
     with KGQA.open(data_dir="kgqa-data") as kg:
-        kg.ingest(["samples/"])
+        kg.ingest(["samples/docs"])
         answer = kg.ask("Where was Marie Curie born?")
         print(answer.text, [c.title for c in answer.citations])
 

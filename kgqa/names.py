@@ -35,6 +35,32 @@ def normalize_name(name: str) -> str:
     return _LEADING_ARTICLE.sub("", text) or text
 
 
+_ACRONYM_TYPES = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "TOPIC", "KB", "OTHER"})
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "de", "&"})
+ACRONYM_PREFIX = "acronym:"
+
+
+def initials(name: str) -> str:
+    """Lower-case initials of a multi-word name, minor words skipped; "" for one word.
+
+    >>> initials("International Business Machines")
+    'ibm'
+    """
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in _MINOR_WORDS]
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
+def acronym_key(name: str, entity_type: str) -> str | None:
+    """The lookup key under which an acronym finds this name ("acronym:ibm"), if any.
+
+    Keys of this form never collide with ``normalize_name`` keys, which contain no colon.
+    """
+    letters = initials(name)
+    if letters and len(letters) <= 6 and entity_type in _ACRONYM_TYPES:
+        return ACRONYM_PREFIX + letters
+    return None
+
+
 def entity_id(key: str) -> str:
     """Stable id of the entity whose canonical key is ``key`` (a ``normalize_name`` result)."""
     return "E" + hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()

@@ -49,16 +49,23 @@ def iter_documents(
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
         if path.is_dir():
+            base = path.resolve()
             for file in _walk(path, options):
-                yield from _checked(_load_file(file, options), options)
+                name = f"{base.name}/{file.resolve().relative_to(base).as_posix()}"
+                yield from _checked(_load_file(file, name, options), options)
         else:
-            yield from _checked(_load_file(path, options), options)
+            yield from _checked(_load_file(path, path.name, options), options)
 
 
-def _load_file(path: Path, options: LoadOptions) -> Iterator[Document | LoadProblem]:
+def _load_file(path: Path, name: str, options: LoadOptions) -> Iterator[Document | LoadProblem]:
+    """A file's documents; a plain file's id is its path below the ingested folder, so an
+    edited file replaces its previous version (JSONL lines keep their own ids)."""
     loader = LOADERS.get(path.suffix.lower(), load_text)
     try:
-        yield from loader(path, options)
+        for item in loader(path, options):
+            if isinstance(item, Document) and loader is not load_jsonl:
+                item.id = f"file:{name}"
+            yield item
     except OSError as e:
         yield LoadProblem(str(path), None, f"cannot read: {e.strerror or e}")
 

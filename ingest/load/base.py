@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from kgqa.language import detect_language
 from kgqa.domain import Document
 from kgqa.errors import InputError
+from kgqa.language import detect_language
 from kgqa.names import content_hash
 
 

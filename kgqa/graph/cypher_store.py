@@ -19,7 +19,7 @@ from kgqa.domain import Chunk, Document, Entity, Fact, GraphBatch, Mention, Rela
 from kgqa.errors import GraphStoreError
 from kgqa.graph.base import GraphStats, RemovedIds
 from kgqa.graph.cypher import cypher_dir, load_query
-from kgqa.names import normalize_name
+from kgqa.names import acronym_key, normalize_name
 
 logger = logging.getLogger(__name__)
 
@@ -246,8 +246,10 @@ class CypherGraphStore(ABC):
 
 
 def entity_keys(entity: Entity) -> list[str]:
-    """The lookup keys of an entity: its normalised name and aliases."""
-    keys = {normalize_name(entity.name)} | {normalize_name(a) for a in entity.aliases}
+    """The lookup keys of an entity: its normalised name and aliases, and the acronym keys of
+    multi-word names (so "IBM" finds "International Business Machines" in a later run)."""
+    names = [entity.name, *entity.aliases]
+    keys = {normalize_name(n) for n in names} | {acronym_key(n, entity.type) for n in names}
     return sorted(k for k in keys if k)
 
 

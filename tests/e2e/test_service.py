@@ -39,7 +39,7 @@ def sample_kg(request, tmp_path_factory) -> Iterator[KGQA]:
         driver = request.getfixturevalue("neo4j_driver")
         driver.execute_query("MATCH (n) DETACH DELETE n", database_=access[3])
     kg = KGQA.open(_settings(tmp_path_factory.mktemp("svc"), request.param, access))
-    report = kg.ingest([SAMPLES])
+    report = kg.ingest([SAMPLES / "docs"])
     assert report.documents_written == 6 and not report.problems
     kg.ingest_triples([SAMPLES / "kb.tsv"])
     kg.use_reader(ExtractiveReader())  # deterministic and fast; LLM readers are tested apart

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from ingest.chunking import Chunker, cjk_token_counter, minilm_token_counter, sentence_spans
-from kgqa.language import detect_language
 from ingest.load import LoadOptions, LoadProblem, iter_documents
 from kgqa.domain import Document
 from kgqa.errors import InputError
+from kgqa.language import detect_language
 
 
 def load(paths, **options):
@@ -32,8 +32,12 @@ def test_txt_md_html_loaders(tmp_path: Path) -> None:
     assert html.title == "Paris"
     assert "capital of France" in html.text and "alert" not in html.text and "p{}" not in html.text
     assert all(d.lang == "en" and d.content_hash for d in docs.values())
-    # Content-derived ids are stable.
-    assert [d.id for d in load([tmp_path / "a.txt"])] == [docs["a.txt"].id]
+    # A file's id is its path below the ingested folder: stable across runs and edits.
+    assert docs["a.txt"].id == f"file:{tmp_path.name}/a.txt"
+    assert [d.id for d in load([tmp_path / "a.txt"])] == ["file:a.txt"]
+    (tmp_path / "a.txt").write_text("Marie Curie was born in Warsaw, Poland.", encoding="utf-8")
+    edited = {Path(d.source).name: d for d in load([tmp_path])}["a.txt"]
+    assert edited.id == docs["a.txt"].id and edited.content_hash != docs["a.txt"].content_hash
 
 
 def test_jsonl_fields_metadata_and_malformed_lines(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from ingest.extract.base import ChunkExtraction, RawMention, RawRelation
-from ingest.resolve import EntityResolver, initials
+from ingest.resolve import EntityResolver
 from kgqa.domain import Entity
-from kgqa.names import entity_id
+from kgqa.graph.cypher_store import entity_keys
+from kgqa.names import entity_id, initials
 
 
 def extraction(doc: str, *mentions: tuple[str, str], relations=()) -> ChunkExtraction:
@@ -47,6 +48,22 @@ def test_acronyms_join_their_long_form_in_either_order() -> None:
     )
     later = resolver.resolve([extraction("b", ("IBM", "ORG"))])
     assert later.entities[0].id == first.entities[0].id
+
+
+def test_a_fresh_resolver_finds_long_forms_through_the_stores_acronym_keys() -> None:
+    """What a resumed run sees: an earlier batch is in the store, this process saw nothing."""
+    earlier = EntityResolver().resolve([extraction("a", ("the United States", "GPE"))])
+    stored = {k: earlier.entities for k in entity_keys(earlier.entities[0])}
+    assert "acronym:us" in stored
+
+    def lookup(keys: list[str]) -> dict[str, list[Entity]]:
+        return {k: stored[k] for k in keys if k in stored}
+
+    later = EntityResolver(lookup=lookup).resolve([extraction("b", ("US", "GPE"))])
+    assert [e.id for e in later.entities] == [entity_id("united states")]
+    # A person's initials are no acronym.
+    person = Entity("Ejs", "John Smith", "PERSON", ["John Smith"])
+    assert not any(k.startswith("acronym:") for k in entity_keys(person))
 
 
 def test_ids_are_stable_across_resolvers_and_the_store_seeds_the_registry() -> None:

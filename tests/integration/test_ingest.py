@@ -1,0 +1,306 @@
+"""The write path against both graph backends: idempotency, updates, deletes, triples, bad input,
+and crash recovery (kill -9 mid-run, then a rerun equals an uninterrupted run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kgqa.api import KGQA
+from kgqa.names import entity_id
+from kgqa.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def backend(request) -> dict:
+    """Graph settings for a fresh, empty store of each backend."""
+    if request.param == "embedded":
+        return {"backend": "embedded"}
+    uri, user, password, database = request.getfixturevalue("neo4j_uri_and_auth")
+    driver = request.getfixturevalue("neo4j_driver")
+    driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
+    return {
+        "backend": "neo4j",
+        "uri": uri,
+        "user": user,
+        "password": password,
+        "database": database,
+    }
+
+
+@pytest.fixture
+def kg(backend: dict, tmp_path: Path) -> Iterator[KGQA]:
+    instance = KGQA.open(Settings(data_dir=tmp_path / "data", graph=backend))
+    yield instance
+    instance.close()
+
+
+def snapshot(kg: KGQA) -> dict:
+    return {
+        "stats": {k: v for k, v in kg.stats().items()},
+        "chunks": sorted(c.id for page in kg.store.iter_chunks() for c in page),
+        "entities": sorted(e.id for page in kg.store.iter_entities() for e in page),
+        "vectors": {
+            "passages": sorted(i for ix in kg.vectors.all_passage_indexes() for i in ix.ids()),
+            "entities": sorted(i for ix in kg.vectors.all_entity_indexes() for i in ix.ids()),
+        },
+    }
+
+
+def test_reingest_changes_nothing_and_vectors_match_the_graph(kg: KGQA) -> None:
+    first = kg.ingest([SAMPLES / "docs"])
+    assert first.documents_written == 6 and first.entities > 20 and first.relations > 50
+    before = snapshot(kg)
+    assert before["vectors"]["passages"] == before["chunks"]
+    assert set(before["vectors"]["entities"]) == set(before["entities"])
+    again = kg.ingest([SAMPLES / "docs"])
+    assert again.documents_written == 0 and again.documents_unchanged == 6
+    assert snapshot(kg) == before
+
+
+def test_a_changed_document_replaces_its_content(kg: KGQA, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "city.txt"
+    doc.write_text(
+        "Kraków is a city in Poland. Kraków was the capital of Poland.", encoding="utf-8"
+    )
+    (folder / "other.txt").write_text("Gdańsk is a port in Poland.", encoding="utf-8")
+    kg.ingest([folder])
+    krakow = entity_id("kraków")
+    assert kg.store.get_entities([krakow])
+    doc.write_text("Lublin is a city in eastern Poland.", encoding="utf-8")
+    report = kg.ingest([folder])
+    # A file's id is its path below the ingested folder: the edit replaces the old version.
+    assert report.documents_written == 1 and report.documents_unchanged == 1
+    assert sorted(d.id for d in kg.list_documents()) == [
+        "file:docs/city.txt",
+        "file:docs/other.txt",
+    ]
+    assert kg.store.get_entities([krakow]) == []
+    state = snapshot(kg)
+    assert state["vectors"]["passages"] == state["chunks"]
+    assert set(state["vectors"]["entities"]) == set(state["entities"])
+
+
+def test_jsonl_ids_make_updates_replace_and_deletes_clean_up(kg: KGQA, tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    rows = [
+        {"id": "a", "title": "Kraków", "text": "Kraków is a city in Poland. Kraków hosts Wawel."},
+        {"id": "b", "title": "Gdańsk", "text": "Gdańsk is a port in Poland."},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    kg.ingest([path])
+    wawel = entity_id("wawel")
+    assert kg.store.get_entities([wawel])
+    rows[0]["text"] = "Kraków is a city in southern Poland."
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    report = kg.ingest([path])
+    assert report.documents_written == 1 and report.documents_unchanged == 1
+    # Wawel was only supported by the old version of "a": gone from graph and vectors.
+    assert kg.store.get_entities([wawel]) == []
+    assert all(wawel not in ix for ix in kg.vectors.all_entity_indexes())
+    state = snapshot(kg)
+    assert state["stats"]["documents"] == 2 and state["vectors"]["passages"] == state["chunks"]
+
+    removed = kg.delete_documents(["a"])
+    assert removed.documents == ["a"] and removed.chunks == ["a#0"]
+    state = snapshot(kg)
+    assert state["chunks"] == ["b#0"] and state["vectors"]["passages"] == ["b#0"]
+    assert entity_id("kraków") not in state["entities"]  # only "a" mentioned it
+    assert entity_id("poland") in state["entities"]  # "b" still does
+    assert set(state["vectors"]["entities"]) == set(state["entities"])
+
+
+def test_triples_import_is_idempotent_and_answers_paths(kg: KGQA, tmp_path: Path) -> None:
+    kb = tmp_path / "kb.txt"
+    kb.write_text(
+        "frederica_of_mecklenburg-strelitz|spouse|ernest_augustus_i_of_hanover\n"
+        "ernest_augustus_i_of_hanover|nationality|united_kingdom\n"
+        "broken line without separators\n",
+        encoding="utf-8",
+    )
+    report = kg.ingest_triples([kb])
+    assert report.relations == 2 and [p.line for p in report.problems] == [3]
+    state = snapshot(kg)
+    assert state["stats"]["relations"] == 2 and len(state["vectors"]["entities"]) == 3
+    again = kg.ingest_triples([kb])
+    assert again.documents_unchanged == 1 and snapshot(kg) == state
+    facts = kg.store.relations_of([entity_id("frederica of mecklenburg strelitz")], 10)
+    assert [(f.predicate, f.kind) for f in facts] == [("spouse", "kb")]
+    evidence = kg.retrieve("which nationality is frederica_of_mecklenburg-strelitz 's couple ?")
+    assert evidence.kb_answers[0].name == "united_kingdom"
+    assert evidence.kb_answers[0].relations == ("spouse", "nationality")
+
+
+def test_bad_inputs_are_reported_and_the_rest_goes_in(kg: KGQA, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Vienna is the capital of Austria.", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)))
+    (folder / "latin1.txt").write_bytes("Zürich".encode("latin-1"))
+    (folder / "empty.md").write_text("")
+    (folder / "lines.jsonl").write_text('{"text": "Bern is in Switzerland."}\n{oops\n')
+    report = kg.ingest([folder])
+    assert report.documents_written == 2
+    problems = {(Path(p.source).name, p.line) for p in report.problems}
+    assert problems == {
+        ("binary.txt", None),
+        ("latin1.txt", None),
+        ("empty.md", None),
+        ("lines.jsonl", 2),
+    }
+    assert kg.stats()["documents"] == 2
+
+
+def assert_same_store(actual: dict, expected: dict) -> None:
+    """Equal snapshots, or a message naming what differs (ids missing or extra)."""
+    problems = []
+    if actual["stats"] != expected["stats"]:
+        problems.append(f"stats {actual['stats']} != {expected['stats']}")
+    for part in ("chunks", "entities"):
+        missing = sorted(set(expected[part]) - set(actual[part]))
+        extra = sorted(set(actual[part]) - set(expected[part]))
+        if missing or extra:
+            problems.append(f"{part}: missing {missing[:10]}, extra {extra[:10]}")
+    for part in ("passages", "entities"):
+        if actual["vectors"][part] != expected["vectors"][part]:
+            a, e = set(actual["vectors"][part]), set(expected["vectors"][part])
+            problems.append(
+                f"{part} vectors: missing {sorted(e - a)[:10]}, extra {sorted(a - e)[:10]}"
+            )
+    assert not problems, "; ".join(problems)
+
+
+def _corpus(path: Path, n: int, shared: Path) -> Path:
+    passages = json.loads((shared / "2wiki" / "corpus.json").read_text())[:n]
+    lines = [
+        json.dumps({"id": f"p{i}", "title": p["title"], "text": p["text"]}, ensure_ascii=False)
+        for i, p in enumerate(passages)
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _ingest_cmd(corpus: Path, data_dir: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "kgqa.cli.main",
+        "ingest",
+        str(corpus),
+        "--data-dir",
+        str(data_dir),
+    ]
+
+
+def _env(graph: dict) -> dict[str, str]:
+    env = {**os.environ, "KGQA_INGEST__BATCH_DOCUMENTS": "10", "HF_HUB_OFFLINE": "1"}
+    for key, value in graph.items():
+        env[f"KGQA_GRAPH__{key.upper()}"] = str(value)
+    return env
+
+
+def _open(data_dir: Path, graph: dict) -> KGQA:
+    return KGQA.open(Settings(data_dir=data_dir, graph=graph))
+
+
+@pytest.mark.slow
+def test_kill_9_then_rerun_equals_an_uninterrupted_run(
+    backend: dict, tmp_path: Path, shared_data: Path, neo4j_driver_if_needed
+) -> None:
+    corpus = _corpus(tmp_path / "corpus.jsonl", 80, shared_data)
+    env = _env(backend)
+    clean = tmp_path / "clean"
+    subprocess.run(_ingest_cmd(corpus, clean), env=env, check=True, capture_output=True)
+    with _open(clean, backend) as kg:
+        expected = snapshot(kg)
+    assert expected["stats"]["documents"] == 80
+    neo4j_driver_if_needed(backend)  # empty the shared Neo4j database between the two runs
+
+    crashed = tmp_path / "crashed"
+    proc = subprocess.Popen(_ingest_cmd(corpus, crashed), env=env, stderr=subprocess.DEVNULL)
+    # Kill once some batches are committed but not all: wait for vectors to appear on disk.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((crashed / "vectors").glob("passages.*.faiss")):
+        time.sleep(0.05)
+    time.sleep(random.uniform(0.0, 1.5))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with _open(crashed, backend) as kg:
+        partial = kg.stats()["documents"]
+    assert partial < 80, "the run finished before the kill; the test proved nothing"
+    rerun = subprocess.run(_ingest_cmd(corpus, crashed), env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    with _open(crashed, backend) as kg:
+        assert_same_store(snapshot(kg), expected)
+
+
+@pytest.fixture
+def neo4j_driver_if_needed(request):
+    def clear(graph: dict) -> None:
+        if graph["backend"] == "neo4j":
+            driver = request.getfixturevalue("neo4j_driver")
+            driver.execute_query("MATCH (n) DETACH DELETE n", database_=graph["database"])
+
+    return clear
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_neo4j_stopped_mid_run_then_restarted(tmp_path: Path, shared_data: Path) -> None:
+    from kgqa.graph.neo4j_server import Neo4jServer, free_port
+
+    corpus = _corpus(tmp_path / "corpus.jsonl", 60, shared_data)
+    server = Neo4jServer(home=tmp_path / "neo4j", port=free_port(), password="restart-pw-1")
+    uri = server.start()
+    graph = {
+        "backend": "neo4j",
+        "uri": uri,
+        "user": "neo4j",
+        "password": "restart-pw-1",
+        "database": "neo4j",
+    }
+    try:
+        clean = tmp_path / "clean"
+        subprocess.run(_ingest_cmd(corpus, clean), env=_env(graph), check=True, capture_output=True)
+        with _open(clean, graph) as kg:
+            expected = snapshot(kg)
+        import neo4j
+
+        with neo4j.GraphDatabase.driver(uri, auth=("neo4j", "restart-pw-1")) as driver:
+            driver.execute_query("MATCH (n) DETACH DELETE n", database_="neo4j")
+
+        data = tmp_path / "interrupted"
+        proc = subprocess.Popen(
+            _ingest_cmd(corpus, data), env=_env(graph), stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list((data / "vectors").glob("passages.*.faiss")):
+            time.sleep(0.05)
+        server.stop()  # the database goes away mid-run
+        _, stderr = proc.communicate(timeout=180)
+        assert proc.returncode == 2, stderr[-2000:]
+        assert "Neo4j" in stderr
+        server.start()
+        rerun = subprocess.run(
+            _ingest_cmd(corpus, data), env=_env(graph), capture_output=True, text=True
+        )
+        assert rerun.returncode == 0, rerun.stderr[-2000:]
+        with _open(data, graph) as kg:
+            assert_same_store(snapshot(kg), expected)
+    finally:
+        server.stop()
