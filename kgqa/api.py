@@ -277,12 +277,17 @@ class KGQA:
         return question.strip()
 
     def _context_entities(self, history: Sequence[ChatMessage]) -> list[str]:
-        """Entity names from the last turns, for follow-ups such as "Where was she born?"."""
-        names: list[str] = []
-        for message in list(history)[-4:][::-1]:
-            for linked in self.retriever.link(message.content):
-                names.append(linked.entity.name)
-        return list(dict.fromkeys(names))
+        """Entity names from the last turns, for follow-ups such as "Where was she born?": those
+        of the latest user turn that names any, else those of the latest answers."""
+        recent = list(history)[-4:][::-1]
+        for role in ("user", "assistant"):
+            for message in recent:
+                if message.role != role:
+                    continue
+                names = [le.entity.name for le in self.retriever.link(message.content)]
+                if names:
+                    return list(dict.fromkeys(names))
+        return []
 
 
 class Conversation:

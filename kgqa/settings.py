@@ -96,6 +96,8 @@ class RetrievalSettings(_Section):
     weight_dense: float = 1.0
     weight_keyword: float = 1.0
     weight_graph: float = 1.0
+    # Passages of documents whose title is a linked question entity.
+    weight_topic: float = 1.0
     link_threshold: float = 0.8
 
 

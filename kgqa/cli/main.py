@@ -323,3 +323,62 @@ def neo4j_status(home: Annotated[Path, typer.Option()] = Path("kgqa-data/neo4j")
 
 if __name__ == "__main__":
     sys.exit(app())
+
+
+@app.command("eval")
+def evaluate(
+    dataset: Annotated[str, typer.Argument(help="2wiki, pathquestion, metaqa-1hop or cmrc2018.")],
+    sample: Annotated[int | None, typer.Option(help="Evaluate N sampled questions.")] = None,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="The shared data folder.")] = Path(
+        "../shared/data"
+    ),
+    store: Annotated[
+        Path | None, typer.Option(help="Keep (and reuse) the stores here; default: a temp dir.")
+    ] = None,
+    files: Annotated[
+        list[str], typer.Option("--file", help="PathQuestion file(s), e.g. PQ-2H.")
+    ] = [],  # noqa: B006
+    answers: Annotated[bool, typer.Option(help="Also read answers (EM/F1) with the LLM.")] = True,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
+) -> None:
+    """Ingest a data set into a fresh store, ask every question with the full system and the
+    dense-only baseline, print a table and optionally write the JSON report."""
+    from kgqa.evaluation.report import print_report
+    from kgqa.evaluation.runner import evaluate as run
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}[/bold]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} questions"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def on_progress(split: str, done: int, total: int) -> None:
+        if split not in tasks:
+            tasks[split] = progress.add_task(split, total=total)
+        progress.update(tasks[split], completed=done)
+
+    try:
+        with progress:
+            report = run(
+                dataset,
+                data_dir,
+                sample=sample,
+                seed=seed,
+                store_dir=store,
+                answers=answers,
+                files=files or None,
+                progress=on_progress,
+            )
+    except KGQAError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    print_report(report, out)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        err.print(f"report written to {json_path}")

@@ -218,6 +218,12 @@ class CypherGraphStore(ABC):
         rows = self._fetch("get_chunk_entities", ids=list(dict.fromkeys(chunk_ids)))
         return {c: sorted(set(ids)) for c, ids in rows if ids}
 
+    def topic_chunks(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for entity, chunk in self._fetch("get_topic_chunks", ids=list(dict.fromkeys(entity_ids))):
+            out.setdefault(str(entity), []).append(str(chunk))
+        return {e: sorted(chunks) for e, chunks in out.items()}
+
     def stats(self) -> GraphStats:
         def count(name: str) -> int:
             return int(self._fetch(name)[0][0])

@@ -117,6 +117,11 @@ class GraphFusedRetriever:
         clock.lap("keyword")
 
         seeds = {le.entity.id: le.score for le in linked}
+        # Documents about a question entity (titled by it) are the strongest graph signal.
+        topics = self._store.topic_chunks(list(seeds)) if seeds else {}
+        topic_ranking = list(
+            dict.fromkeys(c for le in linked for c in topics.get(le.entity.id, ()))
+        )
         graph_ranking: list[str] = []
         if self._pagerank is not None and (seeds or dense):
             self._pagerank.refresh(self._fingerprint())
@@ -137,8 +142,14 @@ class GraphFusedRetriever:
                 "dense": [c for c, _ in dense],
                 "keyword": [c for c, _ in keyword],
                 "graph": graph_ranking,
+                "topic": topic_ranking,
             },
-            {"dense": s.weight_dense, "keyword": s.weight_keyword, "graph": s.weight_graph},
+            {
+                "dense": s.weight_dense,
+                "keyword": s.weight_keyword,
+                "graph": s.weight_graph,
+                "topic": s.weight_topic,
+            },
             k=s.rrf_k,
         )
         evidence.passages = self._passages(fused[:k])

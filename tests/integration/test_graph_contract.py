@@ -339,3 +339,16 @@ def test_chinese_text_round_trips(graph_store) -> None:
     [fact] = graph_store.relations_of([capital.id], 10)
     assert (fact.subject, fact.predicate, fact.object) == ("北京", "首都", "中华人民共和国")
     assert graph_store.get_documents(["zh"])[0].lang == "zh"
+
+
+def test_topic_chunks_are_those_of_documents_titled_by_the_entity(graph_store) -> None:
+    text = "Warsaw is the capital of Poland."
+    doc = Document("doc3", text, title="Warsaw", content_hash="h3")
+    chunk = Chunk("doc3#0", "doc3", 0, text, 0, len(text))
+    topic = Mention(WARSAW.id, chunk.id, "doc3", 0, 0, "Warsaw", "TOPIC")
+    batch = GraphBatch(
+        [doc], [chunk], [WARSAW, POLAND], [topic, mention(POLAND, chunk, "Poland")], []
+    )
+    graph_store.write(batch)
+    graph_store.write(doc1_batch())  # mentions Warsaw, but is not about it
+    assert graph_store.topic_chunks([WARSAW.id, POLAND.id, "Enope"]) == {WARSAW.id: ["doc3#0"]}

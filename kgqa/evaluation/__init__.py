@@ -1,0 +1,1 @@
+"""Answer-quality evaluation on public data sets, full system against a dense-only baseline."""

@@ -1,0 +1,112 @@
+"""The read path's retrievers on the sample corpus and knowledge base, on both graph backends:
+linking, k-hop facts, PageRank, dense, keyword, fusion and KB relation-path answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kgqa.answering import evidence_items
+from kgqa.api import KGQA
+from kgqa.reader.extractive import ExtractiveReader
+from kgqa.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def kg(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KGQA]:
+    graph: dict = {"backend": "embedded"}
+    if request.param == "neo4j":
+        uri, user, password, database = request.getfixturevalue("neo4j_uri_and_auth")
+        driver = request.getfixturevalue("neo4j_driver")
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
+        graph = {"backend": "neo4j", "uri": uri, "user": user, "password": password}
+    data = tmp_path_factory.mktemp("retrieval")
+    instance = KGQA.open(Settings(data_dir=data, graph=graph, reader={"backend": "extractive"}))
+    instance.ingest([SAMPLES / "docs"])
+    instance.ingest_triples([SAMPLES / "kb.tsv"])
+    yield instance
+    instance.close()
+
+
+class AbstainingReader(ExtractiveReader):
+    """A reader that never knows (a test double for a model that abstains)."""
+
+    def _answer(self, prompt) -> str:
+        return "I don't know based on the provided evidence."
+
+
+def test_linking_finds_named_entities_exactly_and_by_vector(kg: KGQA) -> None:
+    linked = {le.entity.name: le.how for le in kg.retriever.link("Where was Marie Curie born?")}
+    assert linked.get("Marie Curie") == "exact"
+    # A misspelt name still links through the entity-name vectors.
+    fuzzy = kg.retriever.link("What did Marie Curi discover?")
+    assert any(le.entity.name == "Marie Curie" for le in fuzzy)
+
+
+def test_a_question_that_names_no_entity_still_gets_passages(kg: KGQA) -> None:
+    evidence = kg.retrieve("which element did the scientists discover?")
+    assert evidence.passages and all(p.text for p in evidence.passages)
+
+
+def test_facts_come_from_k_hop_expansion_with_provenance(kg: KGQA) -> None:
+    evidence = kg.retrieve("Where was Marie Curie born?")
+    born = [f for f in evidence.facts if f.subject == "Marie Curie" and f.object == "Warsaw"]
+    assert born and born[0].hop == 1
+    # Facts extracted from text point at the chunk and the span that supports them.
+    textual = [f for f in evidence.facts if f.chunk_id]
+    assert textual and all(f.end > f.start for f in textual)
+    assert max(f.hop for f in evidence.facts) <= kg.settings.retrieval.hops
+
+
+def test_fused_passages_carry_their_sources_and_offsets(kg: KGQA) -> None:
+    evidence = kg.retrieve("Where was Marie Curie born?", top_k=5)
+    top = evidence.passages[0]
+    assert "Warsaw" in top.text and top.doc_id.endswith("marie-curie.md")
+    assert {"dense", "keyword", "graph"} <= {s for p in evidence.passages for s in p.sources}
+    source = Path(kg.get_document(top.doc_id).source).read_text(encoding="utf-8")
+    assert source[top.start : top.end] == top.text
+    assert [p.score for p in evidence.passages] == sorted(
+        (p.score for p in evidence.passages), reverse=True
+    )
+
+
+def test_dense_only_baseline_uses_nothing_else(kg: KGQA) -> None:
+    evidence = kg.retrieve("Where was Marie Curie born?", dense_only=True)
+    assert evidence.passages and all(p.sources == ("dense",) for p in evidence.passages)
+    assert not evidence.facts and not evidence.linked
+
+
+def test_keyword_search_finds_a_rare_word(kg: KGQA) -> None:
+    evidence = kg.retrieve("polonium", top_k=3)
+    hit = next(p for p in evidence.passages if "polonium" in p.text)
+    assert "keyword" in hit.sources
+
+
+def test_kb_relation_path_answers_a_two_hop_question(kg: KGQA) -> None:
+    evidence = kg.retrieve("What is the nationality of the spouse of Marie Curie?")
+    assert evidence.kb_answers, "no relation path matched"
+    best = evidence.kb_answers[0]
+    assert best.name == "France" and best.relations == ("spouse", "nationality")
+    items = evidence_items(evidence)
+    assert [i.text for i in items[:2]] == [f.text() for f in best.path]
+    # When the reader cannot answer, the relation path does, citing its facts.
+    kg.use_reader(AbstainingReader())
+    try:
+        answer = kg.ask("What is the nationality of the spouse of Marie Curie?")
+    finally:
+        kg.use_reader(ExtractiveReader())
+    assert answer.text.startswith("France") and [c.n for c in answer.citations] == [1, 2]
+
+
+def test_follow_up_resolves_against_the_previous_turn(kg: KGQA) -> None:
+    chat = kg.conversation()
+    chat.ask("Who was Pierre Curie?")
+    answer = chat.ask("Where was he born?")
+    assert any(e.name == "Pierre Curie" for e in answer.linked_entities)
+    assert "Paris" in answer.text
