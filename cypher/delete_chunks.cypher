@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (c:Chunk) WHERE c.id = id
+MATCH (c:Chunk) WHERE c.id IN $ids
 DETACH DELETE c

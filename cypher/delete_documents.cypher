@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (d:Document) WHERE d.id = id
+MATCH (d:Document) WHERE d.id IN $ids
 DETACH DELETE d

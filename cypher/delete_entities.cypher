@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (e:Entity) WHERE e.id = id
+MATCH (e:Entity) WHERE e.id IN $ids
 DETACH DELETE e

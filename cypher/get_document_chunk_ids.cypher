@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (d:Document)-[:HAS_CHUNK]->(c:Chunk) WHERE d.id = id
+MATCH (d:Document)-[:HAS_CHUNK]->(c:Chunk) WHERE d.id IN $ids
 RETURN c.id AS id

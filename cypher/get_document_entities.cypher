@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (d:Document)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(e:Entity) WHERE d.id = id
+MATCH (d:Document)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(e:Entity) WHERE d.id IN $ids
 RETURN DISTINCT e.id AS id

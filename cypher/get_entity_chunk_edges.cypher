@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (c:Chunk)-[:MENTIONS]->(e:Entity) WHERE e.id = id
+MATCH (c:Chunk)-[:MENTIONS]->(e:Entity) WHERE e.id IN $ids
 RETURN e.id AS entity_id, c.id AS chunk_id, count(*) AS mentions

@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (a:Entity)-[r:RELATES]->(b:Entity) WHERE a.id = id AND b.id IN $ids
+MATCH (a:Entity)-[r:RELATES]->(b:Entity) WHERE a.id IN $ids AND b.id IN $ids
 RETURN a.id AS s, b.id AS o, sum(r.weight) AS weight

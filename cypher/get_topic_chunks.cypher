@@ -1,3 +1,2 @@
-UNWIND $ids AS id
-MATCH (c:Chunk)-[m:MENTIONS]->(e:Entity) WHERE e.id = id AND m.start_offset = m.end_offset
+MATCH (c:Chunk)-[m:MENTIONS]->(e:Entity) WHERE e.id IN $ids AND m.start_offset = m.end_offset
 RETURN DISTINCT e.id AS entity_id, c.id AS chunk_id

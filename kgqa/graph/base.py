@@ -129,6 +129,9 @@ class GraphStore(Protocol):
     def chunk_entities(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
         """Entity ids mentioned in each chunk, sorted; chunks without mentions are absent."""
 
+    def has_relations_of_kind(self, kind: str) -> bool:
+        """Whether any relation of this kind ("kb", "syntactic", "cooccurrence") exists."""
+
     def topic_chunks(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
         """For each entity, the chunks of the documents it is the topic of (their title names
         it: a zero-width mention at the chunk start), sorted; entities with none are absent."""

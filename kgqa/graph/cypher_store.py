@@ -218,6 +218,9 @@ class CypherGraphStore(ABC):
         rows = self._fetch("get_chunk_entities", ids=list(dict.fromkeys(chunk_ids)))
         return {c: sorted(set(ids)) for c, ids in rows if ids}
 
+    def has_relations_of_kind(self, kind: str) -> bool:
+        return bool(self._fetch("has_relation_kind", kind=kind))
+
     def topic_chunks(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for entity, chunk in self._fetch("get_topic_chunks", ids=list(dict.fromkeys(entity_ids))):

@@ -14,13 +14,14 @@ def k_hop_facts(
     seeds: Sequence[str],
     hops: int,
     fanout: int,
-    max_frontier: int = 200,
+    max_frontier: int = 50,
 ) -> list[Fact]:
     """Facts within ``hops`` of ``seeds``; each fact carries the hop at which it was reached.
 
     ``fanout`` caps the facts taken per entity per hop (highest support first), and
-    ``max_frontier`` caps how many new entities the next hop expands, so a hub such as a
-    country or a year cannot blow up the result.
+    ``max_frontier`` caps how many new entities the next hop expands (those reached by typed
+    relations first, then by the most support), so a hub such as a country or a year cannot
+    blow up the result.
     """
     if hops < 1:
         raise ValueError("hops must be at least 1")
@@ -31,13 +32,15 @@ def k_hop_facts(
         if not frontier:
             break
         found = store.relations_of(frontier, fanout)
-        next_frontier: list[str] = []
+        reached: dict[str, tuple[bool, int]] = {}
         for fact in found:
             if fact.id not in facts:
                 facts[fact.id] = replace(fact, hop=hop)
+            priority = (fact.kind != "cooccurrence", fact.count)
             for entity in (fact.subject_id, fact.object_id):
                 if entity not in seen_entities:
-                    seen_entities.add(entity)
-                    next_frontier.append(entity)
-        frontier = next_frontier[:max_frontier]
+                    reached[entity] = max(reached.get(entity, priority), priority)
+        seen_entities.update(reached)
+        ranked = sorted(reached, key=lambda e: (not reached[e][0], -reached[e][1], e))
+        frontier = ranked[:max_frontier]
     return list(facts.values())

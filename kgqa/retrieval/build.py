@@ -60,11 +60,10 @@ def build_retriever(
     def embed_texts(texts: Sequence[str]) -> np.ndarray:
         return embedder_for(models, "en").embed(texts, kind="query")
 
-    def dense(question: str, k: int) -> list[tuple[str, float]]:
+    def dense(question: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         embedder = embedder_for(models, detect_language(question))
-        vector = embedder.embed([question], kind="query")
         index = vectors.passages(embedder.name, embedder.dim)
-        return index.search(vector, k)[0]
+        return index.search(vector[None, :], k)[0]
 
     keyword_index = Bm25KeywordIndex()
 
@@ -89,6 +88,15 @@ def build_retriever(
         index = vectors.entities(embedder.name, embedder.dim)
         return index.search(embedder.embed(list(spans), kind="query"), k=3)
 
+    kb_seen: dict[str, object] = {"fingerprint": None, "has": False}
+
+    def has_kb() -> bool:
+        """Relation-path answers need imported KB triples; checked once per store change."""
+        current = fingerprint()
+        if kb_seen["fingerprint"] != current:
+            kb_seen.update(fingerprint=current, has=store.has_relations_of_kind("kb"))
+        return bool(kb_seen["has"])
+
     r = settings.retrieval
     linker = EntityLinker(store, search_names, threshold=r.link_threshold)
     scorer = PredicateScorer(embed_texts)
@@ -100,7 +108,7 @@ def build_retriever(
         keyword=keyword,
         graph=GraphRetriever(store, scorer, r.hops, r.fanout, r.max_facts),
         pagerank=PersonalizedPageRank(store, damping=r.ppr_damping),
-        kb=KbAnswerer(store, embed_texts),
+        kb=KbAnswerer(store, embed_texts, enabled=has_kb),
         settings=r,
         fingerprint=fingerprint,
     )

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # (question, k) -> [(chunk_id, score)], best first
 Search = Callable[[str, int], list[tuple[str, float]]]
+# (question, its embedding, k) -> [(chunk_id, score)], best first
+DenseSearch = Callable[[str, np.ndarray, int], list[tuple[str, float]]]
 EmbedQuery = Callable[[str], np.ndarray]
 
 
@@ -62,7 +64,7 @@ class GraphFusedRetriever:
         store: GraphStore,
         linker: EntityLinker,
         embed_query: EmbedQuery,
-        dense: Search,
+        dense: DenseSearch,
         keyword: Search | None,
         graph: GraphRetriever,
         pagerank: PersonalizedPageRank | None,
@@ -99,7 +101,7 @@ class GraphFusedRetriever:
         evidence = Evidence(question)
         question_vec = self._embed_query(question)
         clock.lap("embed")
-        dense = self._dense(question, s.candidates)
+        dense = self._dense(question, question_vec, s.candidates)
         clock.lap("dense")
         if dense_only:
             evidence.passages = self._passages([(c, sc, ("dense",)) for c, sc in dense[:k]])

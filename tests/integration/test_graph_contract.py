@@ -251,6 +251,9 @@ def test_delete_removes_only_what_the_document_supported(graph_store) -> None:
 
 def test_knowledge_base_triples_without_chunks(graph_store) -> None:
     graph_store.write(doc1_batch())
+    assert not graph_store.has_relations_of_kind("kb")
+    assert graph_store.has_relations_of_kind("syntactic")
+    graph_store.write(doc1_batch())
     graph_store.write(kb_batch())
     facts = graph_store.relations_of([POLAND.id], limit_per_entity=100)
     kb = [f for f in facts if f.kind == "kb"]

@@ -1,0 +1,3 @@
+MATCH ()-[r:RELATES]->() WHERE r.kind = $kind
+RETURN r.kind AS kind
+LIMIT 1

@@ -1,0 +1,50 @@
+"""Small-sample evaluations with floors that catch a retrieval regression (full runs: README)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kgqa.errors import InputError
+from kgqa.evaluation.metrics import exact_match, f1, normalize_answer
+from kgqa.evaluation.runner import evaluate
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_squad_metrics() -> None:
+    assert normalize_answer("The  Eiffel Tower!") == "eiffel tower"
+    assert exact_match("the eiffel tower", ["Eiffel Tower"]) == 1.0
+    assert f1("Paris, France", ["Paris"]) == pytest.approx(2 / 3)
+    assert f1("London", ["Paris"]) == 0.0
+
+
+def test_pathquestion_sample_beats_the_floor_and_the_dense_baseline(shared_data: Path) -> None:
+    report = evaluate("pathquestion", shared_data, sample=200, seed=0, files=["PQ-2H"])
+    full, dense = report["full"], report["dense"]
+    assert full["questions"] == dense["questions"] == 200
+    assert full["hits@1"] >= 75.0, report["splits"]["PQ-2H"]["breakdown"]
+    assert full["hits@1"] >= dense["hits@1"] + 40
+
+
+def test_2wiki_sample_recall_floor_via_the_cli(shared_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    cmd = [sys.executable, "-m", "kgqa.cli.main", "eval", "2wiki", "--sample", "40"]
+    cmd += ["--no-answers", "--data-dir", str(shared_data), "--json", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "recall@5" in done.stdout
+    report = json.loads(out.read_text())
+    full, dense = report["full"], report["dense"]
+    assert full["questions_with_gold"] >= 35
+    assert full["recall@5"] >= 60.0 and full["recall@5"] >= dense["recall@5"]
+    assert full["answer_in_evidence"] >= dense["answer_in_evidence"]
+
+
+def test_unknown_dataset_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown data set"):
+        evaluate("squad", tmp_path)
