@@ -1,2 +1,2 @@
-MATCH (c:Chunk)-[:MENTIONS]->(e:Entity) WHERE e.id IN $ids
+MATCH (e:Entity)<-[:MENTIONS]-(c:Chunk) WHERE e.id IN $ids
 RETURN e.id AS entity_id, c.id AS chunk_id, count(*) AS mentions

@@ -63,4 +63,5 @@ def build_pipeline(settings: Settings, store: GraphStore, vectors: VectorIndexes
         embedder_for=embedder,
         resolver_for=resolver,
         batch_documents=ing.batch_documents,
+        checkpoint_s=ing.vector_checkpoint_s,
     )

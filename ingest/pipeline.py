@@ -3,9 +3,11 @@
 Crash safety (kill -9 at any point, then rerun, gives the same graph and vectors as an
 uninterrupted run):
 - A batch's graph write is one transaction, so a document is either fully in the graph or not.
-- Vectors are saved (atomically) BEFORE the graph commits; a document whose graph write
-  committed therefore always has its vectors. Vectors of a batch whose graph write never
-  committed are orphans; a journal written before the batch makes the next run remove them.
+- The graph is the source of truth. Vectors are added in memory and saved (atomically, write
+  then rename) at checkpoints: every ``checkpoint_s`` seconds and at the end of a run, not per
+  batch, so saving stays cheap as the index grows. A journal file exists whenever the saved
+  vectors may differ from the graph; the next run then reconciles them: vectors the graph does
+  not have are removed, and chunks and entities the graph has without a vector are embedded.
 - An unchanged document (same content hash in the graph) is skipped: that is the resume.
 """
 
@@ -22,9 +24,10 @@ from ingest.chunking import Chunker
 from ingest.extract.base import EntityExtractor
 from ingest.load import LoadProblem
 from ingest.resolve import EntityResolver
-from kgqa.domain import Chunk, Document, Entity, GraphBatch
+from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
 from kgqa.embedding.base import Embedder
 from kgqa.graph.base import GraphStore, RemovedIds
+from kgqa.language import detect_language
 from kgqa.vectors.registry import VectorIndexes
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,7 @@ class IngestPipeline:
         embedder_for: Callable[[str], Embedder],
         resolver_for: Callable[[str], EntityResolver],
         batch_documents: int = 256,
+        checkpoint_s: float = 30.0,
     ) -> None:
         self._store = store
         self._vectors = vectors
@@ -84,6 +88,8 @@ class IngestPipeline:
         self._embedder_for = embedder_for
         self._resolver_for = resolver_for
         self._batch_documents = batch_documents
+        self._checkpoint_s = checkpoint_s
+        self._saved_at = time.monotonic()
         self._journal = vectors.directory / "ingest-journal.json"
 
     # -- public ----------------------------------------------------------------------------
@@ -100,12 +106,13 @@ class IngestPipeline:
             report.seconds = time.perf_counter() - started
             if on_progress is not None:
                 on_progress(report)
+        self.checkpoint()
         report.seconds = time.perf_counter() - started
         return report
 
     def write_batch(self, batch: GraphBatch, vectors_by_lang: Mapping[str, VectorsToAdd]) -> None:
         """Write a prepared batch with the crash-safe ordering described in the module doc."""
-        self._begin_journal([d.id for d in batch.documents])
+        self._begin_journal()
         for lang, pending in vectors_by_lang.items():
             embedder = self._embedder_for(lang)
             if pending.chunk_ids:
@@ -116,9 +123,15 @@ class IngestPipeline:
                 self._vectors.entities(embedder.name, embedder.dim).add(
                     pending.entity_ids, pending.entity_vectors
                 )
-        self._vectors.save_all()
         removed = self._store.write(batch)
         self._drop_vectors(removed)
+        if time.monotonic() - self._saved_at >= self._checkpoint_s:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Save the vectors; they now match the graph, so the journal goes."""
+        self._vectors.save_all()
+        self._saved_at = time.monotonic()
         self._end_journal()
 
     def ingest_triples(self, batch: GraphBatch, report: IngestReport) -> None:
@@ -136,34 +149,61 @@ class IngestPipeline:
             chunk_ids=[],
             chunk_vectors=None,
             entity_ids=[e.id for e in new],
-            entity_vectors=embedder.embed([e.name.replace("_", " ") for e in new], kind="query"),
+            entity_vectors=embedder.embed([entity_text(e) for e in new], kind="query"),
         )
         self.write_batch(batch, {"en": vectors})
+        self.checkpoint()
         report.documents_written += 1
         report.entities += len(batch.entities)
         report.relations += len(batch.relations)
 
     def delete(self, doc_ids: Sequence[str]) -> RemovedIds:
         self.recover()
-        self._begin_journal(list(doc_ids))
+        self._begin_journal()
         removed = self._store.delete_documents(doc_ids)
         self._drop_vectors(removed)
-        self._end_journal()
+        self.checkpoint()
         return removed
 
     def recover(self) -> None:
-        """After a crash: drop vectors whose chunks or entities the graph does not have."""
+        """After a crash: make the vectors equal the graph again (see the module doc)."""
         if not self._journal.exists():
             return
         logger.warning("previous ingest did not finish; reconciling vectors with the graph")
-        chunk_ids = {c.id for page in self._store.iter_chunks() for c in page}
-        entity_ids = {e.id for page in self._store.iter_entities() for e in page}
+        chunks = {c.id: c for page in self._store.iter_chunks() for c in page}
+        entities = {e.id: e for page in self._store.iter_entities() for e in page}
+        have_chunks: set[str] = set()
         for index in self._vectors.all_passage_indexes():
-            index.remove([i for i in index.ids() if i not in chunk_ids])
+            index.remove([i for i in index.ids() if i not in chunks])
+            have_chunks.update(index.ids())
+        have_entities: set[str] = set()
         for index in self._vectors.all_entity_indexes():
-            index.remove([i for i in index.ids() if i not in entity_ids])
-        self._vectors.save_all()
-        self._end_journal()
+            index.remove([i for i in index.ids() if i not in entities])
+            have_entities.update(index.ids())
+        self._embed_missing_chunks([c for i, c in chunks.items() if i not in have_chunks])
+        missing = [e for i, e in entities.items() if i not in have_entities]
+        for lang in sorted({detect_language(e.name) for e in missing}):
+            embedder = self._embedder_for(lang)
+            group = [e for e in missing if detect_language(e.name) == lang]
+            vectors = embedder.embed([entity_text(e) for e in group], kind="query")
+            self._vectors.entities(embedder.name, embedder.dim).add([e.id for e in group], vectors)
+        self.checkpoint()
+
+    def _embed_missing_chunks(self, chunks: list[Chunk]) -> None:
+        """Passage vectors for chunks that reached the graph after the last checkpoint."""
+        docs = {d.id: d for d in self._store.get_documents(sorted({c.doc_id for c in chunks}))}
+        by_lang: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            doc = docs.get(chunk.doc_id)
+            by_lang.setdefault(doc.lang if doc else "en", []).append(chunk)
+        for lang, group in sorted(by_lang.items()):
+            embedder = self._embedder_for(lang)
+            texts = [
+                passage_text(docs[c.doc_id].title if c.doc_id in docs else "", c.text)
+                for c in group
+            ]
+            vectors = embedder.embed(texts, kind="passage")
+            self._vectors.passages(embedder.name, embedder.dim).add([c.id for c in group], vectors)
 
     # -- steps -----------------------------------------------------------------------------
     def _process(self, documents: list[Document], report: IngestReport) -> None:
@@ -225,12 +265,16 @@ class IngestPipeline:
             index.remove(removed.chunks)
         for index in self._vectors.all_entity_indexes():
             index.remove(removed.entities)
-        self._vectors.save_all()
 
-    def _begin_journal(self, doc_ids: list[str]) -> None:
+    def _begin_journal(self) -> None:
+        """Mark the saved vectors as possibly behind the graph (until the next checkpoint)."""
+        if self._journal.exists():
+            return
         self._journal.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"documents": doc_ids}), encoding="utf-8")
+        tmp.write_text(json.dumps({"since": time.time()}), encoding="utf-8")
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
         os.replace(tmp, self._journal)
 
     def _end_journal(self) -> None:
@@ -243,6 +287,11 @@ class VectorsToAdd:
     chunk_vectors: object
     entity_ids: list[str]
     entity_vectors: object
+
+
+def entity_text(entity: Entity) -> str:
+    """What gets embedded for an entity name (KB names use underscores for spaces)."""
+    return entity.name.replace("_", " ") if entity.type == KB_ENTITY_TYPE else entity.name
 
 
 def _batches(

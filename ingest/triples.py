@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.load import LoadProblem
-from kgqa.domain import Document, Entity, GraphBatch, Relation
+from kgqa.domain import KB_ENTITY_TYPE, Document, Entity, GraphBatch, Relation
 from kgqa.errors import InputError
 from kgqa.names import entity_id, normalize_name
-
-KB_ENTITY_TYPE = "KB"
 
 
 @dataclass(slots=True)

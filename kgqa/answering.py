@@ -171,6 +171,7 @@ class Answerer:
             passages=evidence.passages,
             facts=evidence.facts,
             linked_entities=[le.entity for le in evidence.linked],
+            entity_types=evidence.entity_types,
             timings_ms={**evidence.timings_ms, "read": round(read_ms, 2)},
         )
         if reader_failed:

@@ -12,6 +12,10 @@ from typing import Any, Literal
 RelationKind = Literal["syntactic", "cooccurrence", "kb"]
 
 
+# The type of entities imported from knowledge-base triples.
+KB_ENTITY_TYPE = "KB"
+
+
 @dataclass(slots=True)
 class Document:
     id: str
@@ -152,4 +156,5 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     linked_entities: list[Entity] = field(default_factory=list)
+    entity_types: dict[str, str] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)

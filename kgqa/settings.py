@@ -105,6 +105,8 @@ class IngestSettings(_Section):
     chunk_tokens: int = Field(200, ge=16)
     chunk_overlap_tokens: int = Field(32, ge=0)
     batch_documents: int = Field(256, ge=1)
+    # Seconds between saves of the vector indexes during a run (always saved at the end).
+    vector_checkpoint_s: float = Field(30.0, ge=0.0)
     ner_batch_size: int = 64
     ner_processes: int = 1
     resolve_threshold: float = Field(0.92, gt=0.0, le=1.0)

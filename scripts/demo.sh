@@ -3,7 +3,7 @@
 # sample corpus and knowledge base, show the graph, answer questions with citations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KGQA_SKIP_NEO4J_BUILD=1 bash scripts/setup.sh
+KGQA_SKIP_NEO4J_BUILD=1 KGQA_SKIP_BROWSER=1 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 export KGQA_DATA_DIR=${KGQA_DATA_DIR:-kgqa-data/demo}
 kgqa=.venv/bin/kgqa

@@ -19,6 +19,15 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Browser tests drive Debian's Chromium with Playwright (a test tool's own browser download does
+# not work offline); the demo does not need it.
+if [ "${KGQA_SKIP_BROWSER:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "[setup] installing Debian's chromium for the browser tests"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+fi
+
 if [ "${KGQA_SKIP_NEO4J_BUILD:-0}" != 1 ]; then
   jar=neo4j-launcher/target/neo4j-launcher.jar
   if [ ! -f "$jar" ] || [ -n "$(find neo4j-launcher/src neo4j-launcher/pom.xml -newer "$jar" 2>/dev/null)" ]; then

@@ -193,7 +193,9 @@ class CypherGraphStore(ABC):
         ids = list(dict.fromkeys(entity_ids))
         if not ids:
             return []
-        rows = self._fetch("get_relations_out", ids=ids) + self._fetch("get_relations_in", ids=ids)
+        wanted = set(ids)
+        incoming = [r for r in self._fetch("get_relations_in", ids=ids) if r[0] not in wanted]
+        rows = self._fetch("get_relations_out", ids=ids) + incoming  # each edge once
         return aggregate_facts(rows, ids, limit_per_entity)
 
     def entity_chunk_edges(

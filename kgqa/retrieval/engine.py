@@ -44,6 +44,8 @@ class Evidence:
     passages: list[Passage] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     kb_answers: list[KbAnswer] = field(default_factory=list)
+    # Types of the entities the facts connect (for drawing the evidence graph).
+    entity_types: dict[str, str] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
@@ -155,6 +157,8 @@ class GraphFusedRetriever:
             k=s.rrf_k,
         )
         evidence.passages = self._passages(fused[:k])
+        ends = {e for f in evidence.facts for e in (f.subject_id, f.object_id)}
+        evidence.entity_types = {e.id: e.type for e in self._store.get_entities(sorted(ends))}
         clock.lap("fuse")
         evidence.timings_ms = clock.timings
         return evidence

@@ -15,10 +15,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -100,6 +102,8 @@ class _Metrics:
         )
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+
 STATUS_BY_ERROR: list[tuple[type[KGQAError], int]] = [
     (InputError, 400),
     (NotFoundError, 404),
@@ -178,6 +182,13 @@ def create_app(settings: Settings | None = None, kg: Any = None) -> FastAPI:
 
     def kgqa(request: Request) -> Any:
         return request.app.state.kgqa
+
+    # -- the web page (static files shipped in the package; no Node.js at run time) -------
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
 
     # -- health ----------------------------------------------------------------------------
     @app.get("/healthz", tags=["health"])
@@ -407,7 +418,6 @@ def _documents(payload: DocumentsIn) -> list[Any]:
 
 async def _ingest_upload(kg: Any, upload: Any, title: str) -> Any:
     import tempfile
-    from pathlib import Path
 
     name = Path(getattr(upload, "filename", None) or "upload.txt").name
     data = await upload.read()

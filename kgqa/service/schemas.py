@@ -123,14 +123,17 @@ def fact_out(fact: Fact) -> FactOut:
     )
 
 
-def subgraph(facts: list[Fact], linked: list[Entity]) -> Subgraph:
+def subgraph(
+    facts: list[Fact], linked: list[Entity], types: dict[str, str] | None = None
+) -> Subgraph:
+    types = types or {}
     nodes: dict[str, Node] = {
         e.id: Node(id=e.id, name=e.name, type=e.type, linked=True) for e in linked
     }
     edges = []
     for f in facts:
-        nodes.setdefault(f.subject_id, Node(id=f.subject_id, name=f.subject, type=""))
-        nodes.setdefault(f.object_id, Node(id=f.object_id, name=f.object, type=""))
+        for eid, name in ((f.subject_id, f.subject), (f.object_id, f.object)):
+            nodes.setdefault(eid, Node(id=eid, name=name, type=types.get(eid, "")))
         edges.append(
             Edge(
                 source=f.subject_id,
@@ -155,7 +158,7 @@ def ask_response(answer: Answer) -> AskResponse:
         ],
         facts=[fact_out(f) for f in answer.facts],
         linked_entities=[entity_out(e) for e in answer.linked_entities],
-        subgraph=subgraph(answer.facts, answer.linked_entities),
+        subgraph=subgraph(answer.facts, answer.linked_entities, answer.entity_types),
         timings_ms=answer.timings_ms,
     )
 

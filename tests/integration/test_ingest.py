@@ -233,11 +233,13 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(
 
     crashed = tmp_path / "crashed"
     proc = subprocess.Popen(_ingest_cmd(corpus, crashed), env=env, stderr=subprocess.DEVNULL)
-    # Kill once some batches are committed but not all: wait for vectors to appear on disk.
+    # Kill once some batches are committed but not all: the journal appears with the first
+    # batch's write (and stays until the vectors are saved at the end).
+    journal = crashed / "vectors" / "ingest-journal.json"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list((crashed / "vectors").glob("passages.*.faiss")):
+    while time.monotonic() < deadline and not journal.exists():
         time.sleep(0.05)
-    time.sleep(random.uniform(0.0, 1.5))
+    time.sleep(random.uniform(0.5, 3.0))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with _open(crashed, backend) as kg:
@@ -288,9 +290,11 @@ def test_neo4j_stopped_mid_run_then_restarted(tmp_path: Path, shared_data: Path)
         proc = subprocess.Popen(
             _ingest_cmd(corpus, data), env=_env(graph), stderr=subprocess.PIPE, text=True
         )
+        journal = data / "vectors" / "ingest-journal.json"
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not list((data / "vectors").glob("passages.*.faiss")):
+        while time.monotonic() < deadline and not journal.exists():
             time.sleep(0.05)
+        time.sleep(1.0)
         server.stop()  # the database goes away mid-run
         _, stderr = proc.communicate(timeout=180)
         assert proc.returncode == 2, stderr[-2000:]

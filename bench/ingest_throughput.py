@@ -1,8 +1,8 @@
 """Ingest throughput: the full write path against a dense-only baseline on the same chunks.
 
-    python bench/ingest.py --corpus 2wiki                       # 6,119 English passages
-    python bench/ingest.py --corpus news --limit 2000           # Chinese news articles
-    python bench/ingest.py --corpus 2wiki --backend neo4j       # starts a local Neo4j
+    python bench/ingest_throughput.py --corpus 2wiki                       # 6,119 English passages
+    python bench/ingest_throughput.py --corpus news --limit 2000           # Chinese news articles
+    python bench/ingest_throughput.py --corpus 2wiki --backend neo4j       # starts a local Neo4j
 
 Prints one JSON line: documents/s, chunks, entities, relations and peak RSS of the full ingest,
 the seconds of the dense-only baseline (chunk + embed + FAISS, nothing else) measured in the

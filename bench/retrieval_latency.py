@@ -1,7 +1,7 @@
 """Retrieval latency on 2Wiki: graph-fused against dense-only, same store, same questions.
 
-    python bench/retrieval.py --store kgqa-data/bench-2wiki          # ingests the corpus once
-    python bench/retrieval.py --store DIR --questions 1000 --backend neo4j --neo4j-uri bolt://...
+    python bench/retrieval_latency.py --store kgqa-data/bench-2wiki   # ingests the corpus once
+    python bench/retrieval_latency.py --store DIR --backend neo4j --neo4j-uri bolt://...
 
 The store directory is reused across runs (re-ingesting unchanged passages is a no-op). The two
 systems alternate question by question so machine noise hits both alike. Prints one JSON line:
