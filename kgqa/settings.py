@@ -97,7 +97,7 @@ class RetrievalSettings(_Section):
     weight_keyword: float = 1.0
     weight_graph: float = 1.0
     # Passages of documents whose title is a linked question entity.
-    weight_topic: float = 1.0
+    weight_topic: float = 2.0
     link_threshold: float = 0.8
 
 

@@ -37,6 +37,10 @@ DenseSearch = Callable[[str, np.ndarray, int], list[tuple[str, float]]]
 EmbedQuery = Callable[[str], np.ndarray]
 
 
+# How many bridge entities (reached by the best typed facts) contribute their pages.
+_BRIDGES = 5
+
+
 @dataclass(slots=True)
 class Evidence:
     question: str
@@ -121,11 +125,9 @@ class GraphFusedRetriever:
         clock.lap("keyword")
 
         seeds = {le.entity.id: le.score for le in linked}
-        # Documents about a question entity (titled by it) are the strongest graph signal.
-        topics = self._store.topic_chunks(list(seeds)) if seeds else {}
-        topic_ranking = list(
-            dict.fromkeys(c for le in linked for c in topics.get(le.entity.id, ()))
-        )
+        evidence.facts = self._graph.retrieve(seeds, question_vec)
+        clock.lap("facts")
+        topic_ranking = self._topic_ranking(linked, evidence.facts)
         graph_ranking: list[str] = []
         if self._pagerank is not None and (seeds or dense):
             self._pagerank.refresh(self._fingerprint())
@@ -134,9 +136,6 @@ class GraphFusedRetriever:
             ranked = self._pagerank.rank_chunks(seeds, chunk_seeds, top_k=s.candidates)
             graph_ranking = [c for c, _ in ranked]
         clock.lap("pagerank")
-
-        evidence.facts = self._graph.retrieve(seeds, question_vec)
-        clock.lap("facts")
         if self._kb is not None and linked:
             evidence.kb_answers = self._kb.answer(question, linked)
         clock.lap("kb")
@@ -162,6 +161,24 @@ class GraphFusedRetriever:
         clock.lap("fuse")
         evidence.timings_ms = clock.timings
         return evidence
+
+    def _topic_ranking(self, linked: Sequence[LinkedEntity], facts: Sequence[Fact]) -> list[str]:
+        """Passages about the question's entities (documents titled by them) first, then about
+        the bridge entities their best typed facts lead to ("the director of film X": X's page,
+        then the page of X's director): the multi-hop path through the graph."""
+        ids = [le.entity.id for le in linked]
+        seen = set(ids)
+        for fact in facts:  # best first, as scored against the question
+            if fact.kind == "cooccurrence" or len(ids) >= len(linked) + _BRIDGES:
+                continue
+            for end in (fact.subject_id, fact.object_id):
+                if end not in seen:
+                    seen.add(end)
+                    ids.append(end)
+        if not ids:
+            return []
+        topics = self._store.topic_chunks(ids)
+        return list(dict.fromkeys(c for e in ids for c in topics.get(e, ())))
 
     def _passages(self, ranked: Sequence[tuple[str, float, tuple[str, ...]]]) -> list[Passage]:
         chunks = {c.id: c for c in self._store.get_chunks([cid for cid, _, _ in ranked])}

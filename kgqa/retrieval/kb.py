@@ -49,7 +49,7 @@ class KbAnswerer:
         max_hops: int = 3,
         fanout: int = 100,
         max_paths: int = 20_000,
-        min_score: float = 0.35,
+        min_score: float = 0.2,
         enabled: Callable[[], bool] = lambda: True,
     ) -> None:
         self._enabled = enabled

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,6 +34,7 @@ STOPWORDS = frozenset(
 # Candidate spans and their priority: quoted text first, then capitalised phrases.
 _PRIORITY_QUOTED = 1.0
 _PRIORITY_PLAIN = 0.9
+_LOWERCASE_PENALTY = 0.4
 
 
 @dataclass(slots=True, frozen=True)
@@ -75,6 +76,15 @@ class EntityLinker:
         )
         if not linked and self._search_names is not None:
             linked = self._vector_link(question)
+        if question != question.lower():
+            # In a cased question, a match written in lower case ("the song", "a lady") is more
+            # likely a common noun than the entity of the same name.
+            linked = [
+                replace(le, score=le.score * _LOWERCASE_PENALTY)
+                if le.how == "exact" and _written_lowercase(question, le.surface)
+                else le
+                for le in linked
+            ]
         linked.sort(key=lambda le: (-le.score, le.entity.id))
         unique: dict[str, LinkedEntity] = {}
         for item in linked:
@@ -141,6 +151,16 @@ def _suppress_nested(
         share = priorities.get(key, _PRIORITY_PLAIN) / np.sqrt(len(entities))
         linked.extend(LinkedEntity(e, float(share), key, "exact") for e in entities)
     return linked
+
+
+def _written_lowercase(question: str, key: str) -> bool:
+    """Whether every occurrence of the key's words in the question is in lower case."""
+    words = key.split()
+    if not words or _CJK.search(key):
+        return False
+    pattern = r"\W+".join(re.escape(w) for w in words)
+    found = [m.group(0) for m in re.finditer(pattern, question, re.IGNORECASE)]
+    return bool(found) and all(f == f.lower() for f in found)
 
 
 def _contains(longer: str, shorter: str) -> bool:
