@@ -321,10 +321,6 @@ def neo4j_status(home: Annotated[Path, typer.Option()] = Path("kgqa-data/neo4j")
         raise typer.Exit(1)
 
 
-if __name__ == "__main__":
-    sys.exit(app())
-
-
 @app.command("eval")
 def evaluate(
     dataset: Annotated[str, typer.Argument(help="2wiki, pathquestion, metaqa-1hop or cmrc2018.")],
@@ -382,3 +378,7 @@ def evaluate(
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         err.print(f"report written to {json_path}")
+
+
+if __name__ == "__main__":
+    sys.exit(app())
