@@ -181,10 +181,12 @@ class IngestPipeline:
             index.remove([i for i in index.ids() if i not in entities])
             have_entities.update(index.ids())
         self._embed_missing_chunks([c for i, c in chunks.items() if i not in have_chunks])
-        missing = [e for i, e in entities.items() if i not in have_entities]
-        for lang in sorted({detect_language(e.name) for e in missing}):
+        missing: dict[str, list[Entity]] = {}
+        for i, e in entities.items():
+            if i not in have_entities:
+                missing.setdefault(detect_language(e.name), []).append(e)
+        for lang, group in sorted(missing.items()):
             embedder = self._embedder_for(lang)
-            group = [e for e in missing if detect_language(e.name) == lang]
             vectors = embedder.embed([entity_text(e) for e in group], kind="query")
             self._vectors.entities(embedder.name, embedder.dim).add([e.id for e in group], vectors)
         self.checkpoint()

@@ -59,6 +59,12 @@ def decode(data: bytes, source: str, options: LoadOptions) -> str | LoadProblem:
     return text
 
 
+def read_text(path: Path, options: LoadOptions) -> str | LoadProblem:
+    """A file's text within the size limit, or the problem that stops it."""
+    data = read_bytes(path, options)
+    return data if isinstance(data, LoadProblem) else decode(data, str(path), options)
+
+
 def read_bytes(path: Path, options: LoadOptions) -> bytes | LoadProblem:
     size = path.stat().st_size
     if size > options.max_bytes:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.load.base import LoadOptions, LoadProblem, decode, make_document, read_bytes
+from ingest.load.base import LoadOptions, LoadProblem, make_document, read_text
 from kgqa.domain import Document
 
 _BLANKS = re.compile(r"\n\s*\n\s*")
@@ -16,9 +16,7 @@ def html_to_text(markup: str) -> tuple[str, str]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "lxml")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        if tag.name == "head":
-            continue
+    for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     title_tag = soup.find("title") or soup.find("h1")
     title = title_tag.get_text(" ", strip=True) if title_tag else ""
@@ -31,11 +29,7 @@ def html_to_text(markup: str) -> tuple[str, str]:
 
 
 def load_html(path: Path, options: LoadOptions) -> Iterator[Document | LoadProblem]:
-    data = read_bytes(path, options)
-    if isinstance(data, LoadProblem):
-        yield data
-        return
-    markup = decode(data, str(path), options)
+    markup = read_text(path, options)
     if isinstance(markup, LoadProblem):
         yield markup
         return

@@ -7,18 +7,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.load.base import LoadOptions, LoadProblem, decode, make_document, read_bytes
+from ingest.load.base import LoadOptions, LoadProblem, make_document, read_text
 from kgqa.domain import Document
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def load_text(path: Path, options: LoadOptions) -> Iterator[Document | LoadProblem]:
-    data = read_bytes(path, options)
-    if isinstance(data, LoadProblem):
-        yield data
-        return
-    text = decode(data, str(path), options)
+    text = read_text(path, options)
     if isinstance(text, LoadProblem):
         yield text
         return

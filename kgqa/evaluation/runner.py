@@ -22,6 +22,7 @@ import numpy as np
 from kgqa.api import KGQA
 from kgqa.evaluation.datasets import Question, Split, load_splits
 from kgqa.evaluation.metrics import contains_answer, exact_match, f1, kb_name, pct
+from kgqa.reader.citations import MARKER
 from kgqa.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -168,9 +169,7 @@ def _miss_reason(kg: KGQA, evidence: Any, q: Question) -> str:
 
 
 def _strip_markers(text: str) -> str:
-    import re
-
-    return re.sub(r"\s*\[\d+(?:\s*[-,]\s*\d+)*\]", "", text).strip()
+    return " ".join(MARKER.sub(" ", text).split())
 
 
 # -- knowledge bases ----------------------------------------------------------------------------

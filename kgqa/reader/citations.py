@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kgqa.keyword.tokenize import tokenize
 
-_MARKER = re.compile(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\]")
+MARKER = re.compile(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\]")
 _ABSTAIN = re.compile(
     r"\b(i\s+(do\s+not|don'?t|cannot|can'?t)\s+(know|find|answer|tell)|not\s+(enough|sufficient)"
     r"\s+(information|evidence)|does\s+not\s+(contain|mention|say)|no\s+(information|evidence))"
@@ -37,7 +37,7 @@ class CitationCheck:
 
 def parse_markers(text: str) -> list[int]:
     numbers: list[int] = []
-    for group in _MARKER.findall(text):
+    for group in MARKER.findall(text):
         for part in re.split(r"\s*,\s*", group):
             if re.search(r"[-–]", part):
                 a, b = (int(x) for x in re.split(r"\s*[-–]\s*", part))
@@ -65,7 +65,7 @@ def check_answer(
         cleaned = re.sub(rf"\[\s*{n}\s*\]", "", cleaned)
     cleaned = " ".join(cleaned.split())
     check = CitationCheck(text=cleaned, cited=valid, invalid=invalid)
-    supporting = supporting_items(_MARKER.sub(" ", cleaned), evidence_texts, min_support)
+    supporting = supporting_items(MARKER.sub(" ", cleaned), evidence_texts, min_support)
     if valid:
         # Cited, but is the content actually in what it cites (or anywhere)?
         if not supporting:
