@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,14 @@ def evaluate(
         "splits": {},
     }
     for split in splits:
-        work = (
-            (store_dir / split.name) if store_dir else Path(tempfile.mkdtemp(prefix="kgqa-eval-"))
-        )
-        base = settings or Settings()
-        run_settings = base.model_copy(update={"data_dir": work})
-        with KGQA.open(run_settings) as kg:
+        with ExitStack() as stack:
+            if store_dir:
+                work = store_dir / split.name
+            else:  # a throwaway store, removed when the split is done
+                work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kgqa-eval-")))
+            base = settings or Settings()
+            run_settings = base.model_copy(update={"data_dir": work})
+            kg = stack.enter_context(KGQA.open(run_settings))
             ingest_started = time.perf_counter()
             if split.documents:
                 kg.ingest_documents(split.documents)

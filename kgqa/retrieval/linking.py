@@ -124,7 +124,7 @@ def candidate_keys(question: str, max_ngram: int = 8) -> dict[str, float]:
     for n in range(min(max_ngram, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
             gram = tokens[i : i + n]
-            if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
+            if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not _titled_phrase(gram):
                 continue
             keys.setdefault(" ".join(gram), _PRIORITY_PLAIN)
     for run in _CJK.findall(question):
@@ -132,6 +132,13 @@ def candidate_keys(question: str, max_ngram: int = 8) -> dict[str, float]:
             for i in range(len(run) - n + 1):
                 keys.setdefault(normalize_name(run[i : i + n]), _PRIORITY_PLAIN)
     return keys
+
+
+def _titled_phrase(gram: Sequence[str]) -> bool:
+    """A longer phrase that may start or end with a function word and still be a name
+    ("He Said, She Said", "Catch Me If You Can"): three or more words, half of them content."""
+    content = sum(token not in STOPWORDS for token in gram)
+    return len(gram) >= 3 and 2 * content >= len(gram)
 
 
 def _suppress_nested(
