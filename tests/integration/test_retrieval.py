@@ -110,3 +110,25 @@ def test_follow_up_resolves_against_the_previous_turn(kg: KGQA) -> None:
     answer = chat.ask("Where was he born?")
     assert any(e.name == "Pierre Curie" for e in answer.linked_entities)
     assert "Paris" in answer.text
+
+
+def test_kb_path_through_siblings_does_not_outscore_the_one_right_relation(
+    tmp_path: Path,
+) -> None:
+    # MetaQA-style: the path Blood Feast -directed_by-> Lewis <-written_by- other film
+    # -release_year-> 1964 reads more like the question than "release year" alone does.
+    kb = tmp_path / "films.tsv"
+    kb.write_text(
+        "Blood Feast\tdirected_by\tHerschell Gordon Lewis\n"
+        "Blood Feast\trelease_year\t1963\n"
+        "Two Thousand Maniacs!\twritten_by\tHerschell Gordon Lewis\n"
+        "Two Thousand Maniacs!\trelease_year\t1964\n"
+        "Color Me Blood Red\twritten_by\tHerschell Gordon Lewis\n"
+        "Color Me Blood Red\trelease_year\t1965\n",
+        encoding="utf-8",
+    )
+    with KGQA.open(Settings(data_dir=tmp_path / "store")) as films:
+        films.ingest_triples([kb])
+        evidence = films.retrieve("what year was the film Blood Feast released")
+    best = evidence.kb_answers[0]
+    assert (best.name, best.relations) == ("1963", ("release_year",))
