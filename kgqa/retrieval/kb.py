@@ -81,14 +81,17 @@ class KbAnswerer:
             paths += [(seed, p) for p in self._paths_from(seed.entity.id)]
         if not paths:
             return []
-        asked = _strip_mentions(question, seeds)
-        question_vec = self._embed([asked])[0]
+        # A path is compared with the question minus its own start's mention only: another
+        # linked word ("who stars in Barcelona" also links a film called "Stars") may be the
+        # very word that names the relation.
+        asked = {seed.entity.id: _strip_mentions(question, [seed]) for seed in seeds}
+        vectors = dict(zip(asked, self._embed(list(asked.values())), strict=True))
         keys = [" | ".join(s.fact.predicate for s in steps) for _, steps in paths]
-        sims = self._path_scores(asked, question_vec, set(keys))
+        sims = {seed_id: self._path_scores(vectors[seed_id], set(keys)) for seed_id in asked}
         best: dict[str, KbAnswer] = {}
         for (seed, steps), key in zip(paths, keys, strict=True):
             # Each extra hop must earn its place: equal text similarity prefers the shorter path.
-            score = sims[key] * seed.score * _HOP_DECAY ** (len(steps) - 1)
+            score = sims[seed.entity.id][key] * seed.score * _HOP_DECAY ** (len(steps) - 1)
             score *= _TURN_PENALTY ** _turns(steps)
             end = steps[-1]
             # A path may come back to the question entity ("the mother of X's son" is X),
@@ -102,9 +105,7 @@ class KbAnswerer:
         ranked = sorted(best.values(), key=lambda a: (-a.score, len(a.path), a.name))
         return ranked[:top_k]
 
-    def _path_scores(
-        self, asked: str, question_vec: np.ndarray, keys: set[str]
-    ) -> dict[str, float]:
+    def _path_scores(self, question_vec: np.ndarray, keys: set[str]) -> dict[str, float]:
         """Cosine of the question (entity mentions removed) with each path's readable text.
         (A soft word-to-relation alignment was tried and lost 1-9 points on PathQuestion.)"""
         texts = {k: " ".join(predicate_text(p) for p in k.split(" | ")) for k in keys}
