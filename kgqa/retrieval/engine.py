@@ -127,7 +127,7 @@ class GraphFusedRetriever:
         seeds = {le.entity.id: le.score for le in linked}
         evidence.facts = self._graph.retrieve(seeds, question_vec)
         clock.lap("facts")
-        topic_ranking = self._topic_ranking(linked, evidence.facts)
+        topic_ranking = self._topic_ranking(linked, evidence.facts, [c for c, _ in dense])
         graph_ranking: list[str] = []
         if self._pagerank is not None and (seeds or dense):
             self._pagerank.refresh(self._fingerprint())
@@ -162,10 +162,13 @@ class GraphFusedRetriever:
         evidence.timings_ms = clock.timings
         return evidence
 
-    def _topic_ranking(self, linked: Sequence[LinkedEntity], facts: Sequence[Fact]) -> list[str]:
+    def _topic_ranking(
+        self, linked: Sequence[LinkedEntity], facts: Sequence[Fact], dense: Sequence[str]
+    ) -> list[str]:
         """Passages about the question's entities (documents titled by them) first, then about
         the bridge entities their best typed facts lead to ("the director of film X": X's page,
-        then the page of X's director): the multi-hop path through the graph."""
+        then the page of X's director): the multi-hop path through the graph. The passages of
+        one entity's pages (an article's many paragraphs) keep their dense order."""
         ids = [le.entity.id for le in linked]
         seen = set(ids)
         for fact in facts:  # best first, as scored against the question
@@ -178,7 +181,13 @@ class GraphFusedRetriever:
         if not ids:
             return []
         topics = self._store.topic_chunks(ids)
-        return list(dict.fromkeys(c for e in ids for c in topics.get(e, ())))
+        dense_rank = {c: i for i, c in enumerate(dense)}
+        ranked = (
+            c
+            for e in ids
+            for c in sorted(topics.get(e, ()), key=lambda c: dense_rank.get(c, len(dense_rank)))
+        )
+        return list(dict.fromkeys(ranked))
 
     def _passages(self, ranked: Sequence[tuple[str, float, tuple[str, ...]]]) -> list[Passage]:
         chunks = {c.id: c for c in self._store.get_chunks([cid for cid, _, _ in ranked])}
