@@ -16,6 +16,7 @@ whose paths run forward, unchanged or better on every file).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,10 +25,11 @@ import numpy as np
 from kgqa.domain import Fact
 from kgqa.graph.base import GraphStore
 from kgqa.retrieval.graph import EmbedTexts, PredicateScorer, predicate_text
-from kgqa.retrieval.linking import LinkedEntity
+from kgqa.retrieval.linking import STOPWORDS, LinkedEntity
 
 _HOP_DECAY = 0.98
 _TURN_PENALTY = 0.5
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True, frozen=True)
@@ -84,12 +86,22 @@ class KbAnswerer:
         # A path is compared with the question minus its own start's mention only: another
         # linked word ("who stars in Barcelona" also links a film called "Stars") may be the
         # very word that names the relation.
+        # It is read twice, whole and as its content words alone, and the two cosines averaged:
+        # the whole question favours longer paths ("the sex of the wife of X": spouse, gender),
+        # its content words the one relation a short question names ("writer" -> written_by,
+        # where "who is the writer of the film" alone sits closer to "starred actors").
         asked = {seed.entity.id: _strip_mentions(question, [seed]) for seed in seeds}
-        vectors = dict(zip(asked, self._embed(list(asked.values())), strict=True))
-        keys = [" | ".join(s.fact.predicate for s in steps) for _, steps in paths]
-        sims = {seed_id: self._path_scores(vectors[seed_id], set(keys)) for seed_id in asked}
+        texts = [t for a in asked.values() for t in (a, _content_words(a))]
+        vectors = self._embed(texts)
+        keys = {" | ".join(s.fact.predicate for s in steps) for _, steps in paths}
+        sims: dict[str, dict[str, float]] = {}
+        for i, seed_id in enumerate(asked):
+            whole = self._path_scores(vectors[2 * i], keys)
+            content = self._path_scores(vectors[2 * i + 1], keys)
+            sims[seed_id] = {k: (whole[k] + content[k]) / 2 for k in keys}
         best: dict[str, KbAnswer] = {}
-        for (seed, steps), key in zip(paths, keys, strict=True):
+        for seed, steps in paths:
+            key = " | ".join(s.fact.predicate for s in steps)
             # Each extra hop must earn its place: equal text similarity prefers the shorter path.
             score = sims[seed.entity.id][key] * seed.score * _HOP_DECAY ** (len(steps) - 1)
             score *= _TURN_PENALTY ** _turns(steps)
@@ -161,6 +173,11 @@ def _doubles_back(previous: _Step, step: _Step) -> bool:
         return True
     same = step.fact.predicate == previous.fact.predicate
     return same and _forward(step) != _forward(previous)
+
+
+def _content_words(text: str) -> str:
+    words = [w for w in _WORD.findall(text) if w not in STOPWORDS]
+    return " ".join(words) or text
 
 
 def _strip_mentions(question: str, seeds: Sequence[LinkedEntity]) -> str:

@@ -112,14 +112,15 @@ def test_follow_up_resolves_against_the_previous_turn(kg: KGQA) -> None:
     assert "Paris" in answer.text
 
 
-def test_kb_path_through_siblings_does_not_outscore_the_one_right_relation(
-    tmp_path: Path,
-) -> None:
-    # MetaQA-style: the path Blood Feast -directed_by-> Lewis <-written_by- other film
-    # -release_year-> 1964 reads more like the question than "release year" alone does.
-    kb = tmp_path / "films.tsv"
+@pytest.fixture(scope="module")
+def films(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KGQA]:
+    """A MetaQA-style film KB on the embedded store."""
+    data = tmp_path_factory.mktemp("films")
+    kb = data / "films.tsv"
     kb.write_text(
         "Blood Feast\tdirected_by\tHerschell Gordon Lewis\n"
+        "Blood Feast\twritten_by\tA. Louise Downe\n"
+        "Blood Feast\tstarred_actors\tConnie Mason\n"
         "Blood Feast\trelease_year\t1963\n"
         "Two Thousand Maniacs!\twritten_by\tHerschell Gordon Lewis\n"
         "Two Thousand Maniacs!\trelease_year\t1964\n"
@@ -127,8 +128,19 @@ def test_kb_path_through_siblings_does_not_outscore_the_one_right_relation(
         "Color Me Blood Red\trelease_year\t1965\n",
         encoding="utf-8",
     )
-    with KGQA.open(Settings(data_dir=tmp_path / "store")) as films:
-        films.ingest_triples([kb])
-        evidence = films.retrieve("what year was the film Blood Feast released")
-    best = evidence.kb_answers[0]
+    with KGQA.open(Settings(data_dir=data / "store")) as instance:
+        instance.ingest_triples([kb])
+        yield instance
+
+
+def test_kb_path_through_siblings_does_not_outscore_the_one_right_relation(films: KGQA) -> None:
+    # The path Blood Feast -directed_by-> Lewis <-written_by- other film -release_year-> 1964
+    # reads more like the question than "release year" alone does.
+    best = films.retrieve("what year was the film Blood Feast released").kb_answers[0]
     assert (best.name, best.relations) == ("1963", ("release_year",))
+
+
+def test_kb_relation_named_by_one_word_of_a_long_question(films: KGQA) -> None:
+    # The whole question sits closer to "starred actors" than to "written by".
+    best = films.retrieve("who is the writer of the film Blood Feast").kb_answers[0]
+    assert (best.name, best.relations) == ("A. Louise Downe", ("written_by",))
