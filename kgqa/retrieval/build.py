@@ -62,7 +62,9 @@ def build_retriever(
 
     def dense(question: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         embedder = embedder_for(models, detect_language(question))
-        index = vectors.passages(embedder.name, embedder.dim)
+        # The vector's width, not embedder.dim: a lazily loaded embedder knows its dim only
+        # once it has embedded something.
+        index = vectors.passages(embedder.name, int(vector.shape[-1]))
         return index.search(vector[None, :], k)[0]
 
     keyword_index = Bm25KeywordIndex()
@@ -85,8 +87,9 @@ def build_retriever(
 
     def search_names(spans: Sequence[str]) -> list[list[tuple[str, float]]]:
         embedder = embedder_for(models, detect_language(" ".join(spans)))
-        index = vectors.entities(embedder.name, embedder.dim)
-        return index.search(embedder.embed(list(spans), kind="query"), k=3)
+        queries = embedder.embed(list(spans), kind="query")
+        index = vectors.entities(embedder.name, int(queries.shape[1]))
+        return index.search(queries, k=3)
 
     kb_seen: dict[str, object] = {"fingerprint": None, "has": False}
 

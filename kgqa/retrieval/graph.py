@@ -38,15 +38,17 @@ class PredicateScorer:
 
     def vectors(self, predicates: Sequence[str]) -> dict[str, np.ndarray]:
         with self._lock:
-            missing = [p for p in dict.fromkeys(predicates) if p not in self._cache]
+            found = {p: self._cache[p] for p in predicates if p in self._cache}
+        missing = [p for p in dict.fromkeys(predicates) if p not in found]
         if missing:
             vecs = self._embed([predicate_text(p) for p in missing])
+            fresh = dict(zip(missing, vecs, strict=True))
             with self._lock:
                 if len(self._cache) + len(missing) > self._cache_size:
                     self._cache.clear()
-                self._cache.update(zip(missing, vecs, strict=True))
-        with self._lock:
-            return {p: self._cache[p] for p in predicates if p in self._cache}
+                self._cache.update(fresh)
+            found.update(fresh)
+        return found
 
     def scores(self, question_vec: np.ndarray, predicates: Sequence[str]) -> dict[str, float]:
         vecs = self.vectors(predicates)
