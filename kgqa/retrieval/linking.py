@@ -121,10 +121,12 @@ def candidate_keys(question: str, max_ngram: int = 8) -> dict[str, float]:
         if key:
             keys[key] = _PRIORITY_QUOTED
     tokens = normalize_name(question).split()
+    titled = _capitalised_words(question)
     for n in range(min(max_ngram, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
             gram = tokens[i : i + n]
-            if (gram[0] in STOPWORDS or gram[-1] in STOPWORDS) and not _titled_phrase(gram):
+            edges_ok = all(w not in STOPWORDS or w in titled for w in (gram[0], gram[-1]))
+            if not edges_ok and not _titled_phrase(gram):
                 continue
             keys.setdefault(" ".join(gram), _PRIORITY_PLAIN)
     for run in _CJK.findall(question):
@@ -132,6 +134,16 @@ def candidate_keys(question: str, max_ngram: int = 8) -> dict[str, float]:
             for i in range(len(run) - n + 1):
                 keys.setdefault(normalize_name(run[i : i + n]), _PRIORITY_PLAIN)
     return keys
+
+
+def _capitalised_words(question: str) -> frozenset[str]:
+    """Words written capitalised after the question's first word: a function word in a title
+    ("Disaster Movie", "The Last Supper", "In the Mouth of Madness") may bound a name. Only in
+    mixed-case questions: in one typed all in capitals or all in lower case, case says nothing."""
+    words = question.split()[1:]
+    if question == question.lower() or question == question.upper():
+        return frozenset()
+    return frozenset(normalize_name(w) for w in words if w[:1].isupper())
 
 
 def _titled_phrase(gram: Sequence[str]) -> bool:
