@@ -1,0 +1,123 @@
+"""How well a sequence of relations spells out what a question asks, word by word.
+
+"the place of birth of X's other half's father" asks for three relations in a fixed order:
+spouse ("other half"), parents ("father"), place_of_birth ("place", "birth"). English puts the
+relations after the entity in path order ("X's spouse's father") and those before it in reverse
+("the father of the spouse of X"), so the question's content words are read in *path order*:
+first the words after the entity mention, left to right, then the words before it, right to
+left. A relation path is then aligned to that word sequence: each relation, in order, takes its
+own span of one word or two adjacent words, and the alignment is scored by
+
+- precision: how well each relation matches its span (a relation no word asks for costs), and
+- coverage: the share of content words the spans explain, weighted by how well they match (a
+  word no relation explains costs, so "the sex of X's wife" prefers spouse, gender to spouse).
+
+The best monotone alignment is found by dynamic programming over the word sequence. A whole-
+question cosine (``KbAnswerer``) is mixed in by the caller, which carries what single words
+miss ("what does X do" asks for a profession).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kgqa.retrieval.linking import STOPWORDS
+
+# Marks where the entity mention was in a question whose mention has been removed.
+MENTION = "\x00"
+_TOKEN = re.compile(r"\x00|\w+")
+# "'s" survives tokenisation as "s"; it is a function word here.
+_FUNCTION_WORDS = STOPWORDS | {"s"}
+# A span is one word or two adjacent ones ("other half", "religious belief"). Spans across a
+# function word ("place of birth") cost 3-7 points per PathQuestion file: they let one relation
+# swallow two ("sex of wife" -> spouse).
+_MAX_SPAN_TOKENS = 2
+_MAX_SPAN_WORDS = 2
+# Weight of precision against coverage; coverage weighs more because a missing relation is the
+# commoner error (a one-hop path that stops half way).
+_PRECISION_WEIGHT = 0.3
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    first: int  # index of its first content word in path order
+    last: int  # index of its last content word in path order (inclusive)
+    text: str  # the question's words it covers, in reading order
+
+
+@dataclass(slots=True, frozen=True)
+class AskedWords:
+    """A question's content words in path order, and the spans relations may align to."""
+
+    words: tuple[str, ...]
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def read(cls, asked: str) -> AskedWords:
+        """``asked``: the question in lower case with the entity mention replaced by
+        ``MENTION`` (no marker: every word counts as coming after the mention)."""
+        tokens = _TOKEN.findall(asked)
+        at = tokens.index(MENTION) if MENTION in tokens else -1
+        content = [i for i, t in enumerate(tokens) if t != MENTION and t not in _FUNCTION_WORDS]
+        after = [i for i in content if i > at]
+        before = [i for i in content if i < at][::-1]
+        order = after + before
+        side = [True] * len(after) + [False] * len(before)
+        spans = []
+        for a in range(len(order)):
+            for b in range(a, min(a + _MAX_SPAN_WORDS, len(order))):
+                lo, hi = sorted((order[a], order[b]))
+                if side[b] != side[a] or hi - lo >= _MAX_SPAN_TOKENS:
+                    break
+                text = " ".join(t for t in tokens[lo : hi + 1] if t != MENTION)
+                spans.append(Span(a, b, text))
+        return cls(tuple(tokens[i] for i in order), tuple(spans))
+
+
+def alignment_score(asked: AskedWords, sims: np.ndarray) -> float:
+    """Best monotone alignment of a relation path to the asked words, in [-1, 1].
+
+    ``sims[s, j]``: cosine of span ``asked.spans[s]`` with the path's ``j``-th relation. Each
+    relation takes one span, spans do not overlap and follow the relations' order."""
+    m, n = len(asked.words), sims.shape[1]
+    if n == 0 or m < n:
+        return 0.0
+    w_precision = _PRECISION_WEIGHT / n
+    w_cover = (1 - _PRECISION_WEIGHT) / m
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for s, span in enumerate(asked.spans):
+        starting.setdefault(span.first, []).append((span.last, s))
+    best = np.full((m + 1, n + 1), -np.inf)
+    best[0, 0] = 0.0
+    for i in range(m):
+        for j in range(n + 1):
+            here = best[i, j]
+            if here == -np.inf:
+                continue
+            best[i + 1, j] = max(best[i + 1, j], here)  # word i left unexplained
+            if j == n:
+                continue
+            for last, s in starting.get(i, ()):
+                words = last - i + 1
+                value = here + sims[s, j] * (w_precision + w_cover * words)
+                best[last + 1, j + 1] = max(best[last + 1, j + 1], value)
+    return float(best[m, n]) if best[m, n] > -np.inf else 0.0
+
+
+def alignment_scores(
+    asked: AskedWords,
+    span_vectors: np.ndarray,
+    relation_vectors: dict[str, np.ndarray],
+    paths: Sequence[tuple[str, ...]],
+) -> dict[tuple[str, ...], float]:
+    """``alignment_score`` of each relation path; one matrix product for all relations."""
+    if not len(asked.spans):
+        return {path: 0.0 for path in paths}
+    names = sorted({r for path in paths for r in path})
+    column = {r: i for i, r in enumerate(names)}
+    sims = span_vectors @ np.asarray([relation_vectors[r] for r in names]).T
+    return {path: alignment_score(asked, sims[:, [column[r] for r in path]]) for path in paths}

@@ -1,0 +1,71 @@
+"""Word alignment of relation paths: path order, spans, and what a missing relation costs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kgqa.retrieval.path_alignment import MENTION, AskedWords, alignment_score, alignment_scores
+
+
+def test_words_after_the_mention_come_first_then_those_before_it_nearest_first() -> None:
+    asked = AskedWords.read(f"the place of birth of {MENTION} 's other half 's father")
+    assert asked.words == ("other", "half", "father", "birth", "place")
+
+
+def test_spans_are_single_words_or_two_adjacent_ones_on_one_side_of_the_mention() -> None:
+    asked = AskedWords.read(f"the religious belief of {MENTION} 's other half")
+    texts = {span.text for span in asked.spans}
+    assert {"other half", "religious belief", "other", "half", "belief"} <= texts
+    # "half" and "belief" are neighbours in path order but lie on both sides of the mention.
+    assert "half belief" not in texts and "belief half" not in texts
+    # Across a function word is not a span: one relation must not swallow two.
+    assert "birth place" not in {
+        s.text for s in AskedWords.read(f"place of birth of {MENTION}").spans
+    }
+
+
+def _sims(asked: AskedWords, table: dict[str, dict[str, float]], path: list[str]) -> np.ndarray:
+    return np.asarray([[table.get(s.text, {}).get(r, 0.0) for r in path] for s in asked.spans])
+
+
+SIMS = {
+    "sex": {"gender": 0.8, "spouse": 0.1},
+    "wife": {"spouse": 0.7, "gender": 0.2},
+}
+
+
+def test_a_word_no_relation_explains_costs_the_shorter_path() -> None:
+    asked = AskedWords.read(f"the sex of {MENTION} 's wife")
+    short = alignment_score(asked, _sims(asked, SIMS, ["spouse"]))
+    right = alignment_score(asked, _sims(asked, SIMS, ["spouse", "gender"]))
+    assert right > short > 0
+
+
+def test_relations_align_in_path_order_only() -> None:
+    asked = AskedWords.read(f"the sex of {MENTION} 's wife")  # path order: wife, sex
+    right = alignment_score(asked, _sims(asked, SIMS, ["spouse", "gender"]))
+    reversed_ = alignment_score(asked, _sims(asked, SIMS, ["gender", "spouse"]))
+    assert right > reversed_
+
+
+def test_a_repeated_word_asks_for_the_relation_again() -> None:
+    asked = AskedWords.read(f"the tracks of {MENTION} 's tracks")
+    table = {"tracks": {"tracks": 1.0}}
+    once = alignment_score(asked, _sims(asked, table, ["tracks"]))
+    twice = alignment_score(asked, _sims(asked, table, ["tracks", "tracks"]))
+    assert twice == pytest.approx(1.0) and once < twice
+
+
+def test_more_relations_than_words_cannot_align() -> None:
+    asked = AskedWords.read(f"who is {MENTION} 's wife")
+    assert alignment_score(asked, _sims(asked, SIMS, ["spouse", "gender"])) == 0.0
+
+
+def test_alignment_scores_take_relation_vectors_by_name() -> None:
+    asked = AskedWords.read(f"{MENTION} 's wife")
+    spans = np.asarray([[1.0, 0.0]])
+    relations = {"spouse": np.asarray([1.0, 0.0]), "gender": np.asarray([0.0, 1.0])}
+    scores = alignment_scores(asked, spans, relations, [("spouse",), ("gender",)])
+    assert scores[("spouse",)] == pytest.approx(1.0)
+    assert scores[("gender",)] == pytest.approx(0.0)
