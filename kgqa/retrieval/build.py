@@ -67,6 +67,13 @@ def build_retriever(
         index = vectors.passages(embedder.name, int(vector.shape[-1]))
         return index.search(vector[None, :], k)[0]
 
+    def dense_similarities(
+        question: str, vector: np.ndarray, chunk_ids: Sequence[str]
+    ) -> dict[str, float]:
+        embedder = embedder_for(models, detect_language(question))
+        index = vectors.passages(embedder.name, int(vector.shape[-1]))
+        return index.similarities(vector, chunk_ids)
+
     keyword_index = Bm25KeywordIndex()
 
     def keyword_source() -> tuple[list[str], list[str]]:
@@ -108,6 +115,7 @@ def build_retriever(
         linker=linker,
         embed_query=embed_query,
         dense=dense,
+        dense_similarities=dense_similarities,
         keyword=keyword,
         graph=GraphRetriever(store, scorer, r.hops, r.fanout, r.max_facts),
         pagerank=PersonalizedPageRank(store, damping=r.ppr_damping),

@@ -35,10 +35,17 @@ Search = Callable[[str, int], list[tuple[str, float]]]
 # (question, its embedding, k) -> [(chunk_id, score)], best first
 DenseSearch = Callable[[str, np.ndarray, int], list[tuple[str, float]]]
 EmbedQuery = Callable[[str], np.ndarray]
+# (question, its embedding, chunk ids) -> {chunk_id: similarity} for the ids that have vectors
+DenseSimilarities = Callable[[str, np.ndarray, Sequence[str]], dict[str, float]]
 
 
-# How many bridge entities (reached by the best typed facts) contribute their pages.
-_BRIDGES = 5
+# How many bridge entities (reached by the best typed facts or named on a question entity's page)
+# contribute their pages, and how many of those are chosen per question entity at most.
+_BRIDGES = 6
+_BRIDGES_PER_ENTITY = 3
+# Linked entities scoring below this (a lower-case word in a cased question that happens to
+# be a title: "death", "award") rank their pages after the bridges.
+_WEAK_LINK = 0.5
 
 
 @dataclass(slots=True)
@@ -71,6 +78,7 @@ class GraphFusedRetriever:
         linker: EntityLinker,
         embed_query: EmbedQuery,
         dense: DenseSearch,
+        dense_similarities: DenseSimilarities | None,
         keyword: Search | None,
         graph: GraphRetriever,
         pagerank: PersonalizedPageRank | None,
@@ -82,6 +90,7 @@ class GraphFusedRetriever:
         self._linker = linker
         self._embed_query = embed_query
         self._dense = dense
+        self._dense_similarities = dense_similarities
         self._keyword = keyword
         self._graph = graph
         self._pagerank = pagerank
@@ -127,7 +136,7 @@ class GraphFusedRetriever:
         seeds = {le.entity.id: le.score for le in linked}
         evidence.facts = self._graph.retrieve(seeds, question_vec)
         clock.lap("facts")
-        topic_ranking = self._topic_ranking(linked, evidence.facts, [c for c, _ in dense])
+        topic_ranking = self._topic_ranking(question, question_vec, linked, evidence.facts)
         graph_ranking: list[str] = []
         if self._pagerank is not None and (seeds or dense):
             self._pagerank.refresh(self._fingerprint())
@@ -163,31 +172,65 @@ class GraphFusedRetriever:
         return evidence
 
     def _topic_ranking(
-        self, linked: Sequence[LinkedEntity], facts: Sequence[Fact], dense: Sequence[str]
+        self,
+        question: str,
+        question_vec: np.ndarray,
+        linked: Sequence[LinkedEntity],
+        facts: Sequence[Fact],
     ) -> list[str]:
         """Passages about the question's entities (documents titled by them) first, then about
-        the bridge entities their best typed facts lead to ("the director of film X": X's page,
-        then the page of X's director): the multi-hop path through the graph. The passages of
-        one entity's pages (an article's many paragraphs) keep their dense order."""
-        ids = [le.entity.id for le in linked]
-        seen = set(ids)
-        for fact in facts:  # best first, as scored against the question
-            if fact.kind == "cooccurrence" or len(ids) >= len(linked) + _BRIDGES:
-                continue
-            for end in (fact.subject_id, fact.object_id):
-                if end not in seen:
-                    seen.add(end)
-                    ids.append(end)
-        if not ids:
+        bridge entities, the multi-hop path through the graph ("the director of film X": X's
+        page, then the page of X's director). Bridges are the entities X's best typed facts
+        lead to and the entities X's own page names, those with a page of their own, ranked by
+        how close that page is to the question, taken in turn from each question entity ("which
+        film's director died first, A or B?" needs a bridge from A and one from B). Each
+        entity's best page passage comes before any entity's second one."""
+        strong = [le.entity.id for le in linked if le.score >= _WEAK_LINK]
+        weak = [le.entity.id for le in linked if le.score < _WEAK_LINK]
+        if not strong and not weak:
             return []
-        topics = self._store.topic_chunks(ids)
-        dense_rank = {c: i for i, c in enumerate(dense)}
-        ranked = (
-            c
-            for e in ids
-            for c in sorted(topics.get(e, ()), key=lambda c: dense_rank.get(c, len(dense_rank)))
-        )
-        return list(dict.fromkeys(ranked))
+        own_pages = self._store.topic_chunks(strong + weak)
+        seen = set(strong) | set(weak)
+        candidates: dict[str, list[str]] = {e: [] for e in strong}
+        for fact in facts:  # typed facts, best first, each credited to the entity it hangs from
+            if fact.kind == "cooccurrence":
+                continue
+            ends = (fact.subject_id, fact.object_id)
+            for source, end in (ends, ends[::-1]):
+                if source in candidates and end not in seen:
+                    candidates[source].append(end)
+        named = self._store.chunk_entities([c for e in strong for c in own_pages.get(e, ())])
+        for e in strong:
+            for chunk in own_pages.get(e, ()):
+                candidates[e] += [n for n in named.get(chunk, ()) if n not in seen]
+        wanted = sorted({c for cs in candidates.values() for c in cs})
+        bridge_pages = self._store.topic_chunks(wanted) if wanted else {}
+        pages = {**bridge_pages, **own_pages}
+        all_chunks = [c for cs in pages.values() for c in cs]
+        closeness: dict[str, float] = {}
+        if self._dense_similarities is not None and all_chunks:
+            closeness = self._dense_similarities(question, question_vec, all_chunks)
+        by_closeness = {
+            e: sorted(cs, key=lambda c: -closeness.get(c, -1.0)) for e, cs in pages.items()
+        }
+
+        def close(e: str) -> float:
+            return max((closeness.get(c, -1.0) for c in pages.get(e, ())), default=-1.0)
+
+        per_entity = [
+            sorted(dict.fromkeys(c for c in cs if c in bridge_pages), key=close, reverse=True)
+            for cs in candidates.values()
+        ]
+        bridges: list[str] = []
+        for _round in range(_BRIDGES_PER_ENTITY):
+            for ranked in per_entity:
+                pick = next((b for b in ranked if b not in bridges), None)
+                if pick is not None and len(bridges) < _BRIDGES:
+                    bridges.append(pick)
+        order = strong + bridges + weak
+        firsts = [by_closeness[e][0] for e in order if by_closeness.get(e)]
+        rest = [c for e in order for c in by_closeness.get(e, [])[1:]]
+        return list(dict.fromkeys(firsts + rest))
 
     def _passages(self, ranked: Sequence[tuple[str, float, tuple[str, ...]]]) -> list[Passage]:
         chunks = {c.id: c for c in self._store.get_chunks([cid for cid, _, _ in ranked])}

@@ -93,6 +93,17 @@ class FaissVectorIndex:
             self._dirty = True
             return len(labels)
 
+    def similarities(self, vector: np.ndarray, ids: Sequence[str]) -> dict[str, float]:
+        """Inner product of one query vector with the stored vectors of ``ids``; ids not in
+        the index are left out."""
+        with self._lock:
+            known = [i for i in dict.fromkeys(ids) if i in self._labels]
+            if not known:
+                return {}
+            stored = np.vstack([self._index.reconstruct(self._labels[i]) for i in known])
+        scores = stored @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        return dict(zip(known, scores.tolist(), strict=True))
+
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         vectors = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
         with self._lock:

@@ -27,6 +27,17 @@ def test_add_search_replace_remove(tmp_path: Path) -> None:
     assert index.search(unit([1, 0]), k=5) == [[("b", pytest.approx(0.0, abs=1e-6))]]
 
 
+def test_similarities_of_chosen_ids_survive_a_replace_and_a_reload(tmp_path: Path) -> None:
+    index = FaissVectorIndex.open(tmp_path / "p.faiss", dim=2)
+    index.add(["a", "b", "c"], unit([1, 0], [0, 1], [1, 1]))
+    index.add(["b"], unit([1, 0]))
+    index.save()
+    again = FaissVectorIndex.open(tmp_path / "p.faiss", dim=2)
+    sims = again.similarities(unit([1, 0])[0], ["b", "c", "missing"])
+    assert set(sims) == {"b", "c"}
+    assert sims["b"] == pytest.approx(1.0) and sims["c"] == pytest.approx(0.7071, abs=1e-4)
+
+
 def test_save_load_round_trip_and_dim_check(tmp_path: Path) -> None:
     path = tmp_path / "p.faiss"
     index = FaissVectorIndex.open(path, dim=2)
