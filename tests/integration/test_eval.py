@@ -27,7 +27,8 @@ def test_pathquestion_sample_beats_the_floor_and_the_dense_baseline(shared_data:
     report = evaluate("pathquestion", shared_data, sample=200, seed=0, files=["PQ-2H"])
     full, dense = report["full"], report["dense"]
     assert full["questions"] == dense["questions"] == 200
-    assert full["hits@1"] >= 75.0, report["splits"]["PQ-2H"]["breakdown"]
+    # 91.5 on this sample (2026-11-25); 82 before relation paths were aligned word by word.
+    assert full["hits@1"] >= 88.0, report["splits"]["PQ-2H"]["breakdown"]
     assert full["hits@1"] >= dense["hits@1"] + 40
 
 
@@ -41,7 +42,8 @@ def test_2wiki_sample_recall_floor_via_the_cli(shared_data: Path, tmp_path: Path
     report = json.loads(out.read_text())
     full, dense = report["full"], report["dense"]
     assert full["questions_with_gold"] >= 35
-    assert full["recall@5"] >= 60.0 and full["recall@5"] >= dense["recall@5"]
+    # 87.8 vs dense 64.1 on this sample (2026-11-25).
+    assert full["recall@5"] >= 80.0 and full["recall@5"] >= dense["recall@5"] + 10
     assert full["answer_in_evidence"] >= dense["answer_in_evidence"]
 
 
