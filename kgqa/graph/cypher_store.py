@@ -271,9 +271,10 @@ def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: in
         groups.setdefault((row[0], row[2], row[4]), []).append(row)
     facts: dict[tuple[str, str, str], Fact] = {}
     for key, support in groups.items():
-        s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = min(
-            support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or "")
-        )
+        first = support[0]  # a fact with one support row (every imported triple) is common
+        if len(support) > 1:
+            first = min(support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or ""))
+        s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = first
         facts[key] = Fact(
             subject_id=s,
             subject=s_name,
@@ -287,11 +288,15 @@ def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: in
             start=int(start or 0),
             end=int(end or 0),
         )
+    touching: dict[str, list[tuple[str, str, str]]] = {entity: [] for entity in ids}
+    for key in facts:
+        for end in {key[0], key[2]}:
+            if end in touching:
+                touching[end].append(key)
     kept: set[tuple[str, str, str]] = set()
-    for entity in ids:
-        touching = [k for k in facts if entity in (k[0], k[2])]
-        touching.sort(key=lambda k: (-facts[k].count, k))
-        kept.update(touching[:limit])
+    for keys in touching.values():
+        keys.sort(key=lambda k: (-facts[k].count, k))
+        kept.update(keys[:limit])
     return [facts[k] for k in sorted(kept)]
 
 

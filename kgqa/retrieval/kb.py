@@ -92,7 +92,7 @@ class KbAnswerer:
         # very word that names the relation.
         asked = {seed.entity.id: _strip_mention(question, seed) for seed in seeds}
         keys = {tuple(s.fact.predicate for s in steps) for _, steps in paths}
-        sims = {seed_id: self._question_scores(text, keys) for seed_id, text in asked.items()}
+        sims = self._question_scores(asked, keys)
         best: dict[str, KbAnswer] = {}
         for seed, steps in paths:
             key = tuple(s.fact.predicate for s in steps)
@@ -110,9 +110,10 @@ class KbAnswerer:
         return ranked[:top_k]
 
     def _question_scores(
-        self, asked: str, keys: set[tuple[str, ...]]
-    ) -> dict[tuple[str, ...], float]:
-        """How well each relation sequence matches the question (its start's mention marked).
+        self, asked: dict[str, str], keys: set[tuple[str, ...]]
+    ) -> dict[str, dict[tuple[str, ...], float]]:
+        """How well each relation sequence matches the question, per start (``asked``: the
+        question with that start's mention marked). All texts are embedded in one batch.
 
         Half is the word alignment (``path_alignment``). The other half reads the question
         whole and as its content words alone, and averages the two cosines with the path's
@@ -120,16 +121,27 @@ class KbAnswerer:
         a profession), its content words the one relation a short question names ("writer"
         -> written_by, where "who is the writer of the film" alone sits closer to "starred
         actors")."""
-        plain = " ".join(asked.replace(MENTION, " ").split())
-        words = AskedWords.read(asked)
-        content = " ".join(w for w in _WORD.findall(plain) if w not in STOPWORDS) or plain
-        vectors = self._embed([plain, content, *(span.text for span in words.spans)])
-        whole = self._path_scores(vectors[0], keys)
-        by_content = self._path_scores(vectors[1], keys)
+        readings: dict[str, tuple[AskedWords, int]] = {}
+        texts: list[str] = []
+        for start, text in asked.items():
+            plain = " ".join(text.replace(MENTION, " ").split())
+            words = AskedWords.read(text)
+            content = " ".join(w for w in _WORD.findall(plain) if w not in STOPWORDS) or plain
+            readings[start] = (words, len(texts))
+            texts += [plain, content, *(span.text for span in words.spans)]
+        vectors = np.asarray(self._embed(texts))
         relations = self._paths_scorer.vectors(sorted({r for key in keys for r in key}))
-        aligned = alignment_scores(words, np.asarray(vectors[2:]), relations, list(keys))
         w = _ALIGNMENT_WEIGHT
-        return {k: w * aligned[k] + (1 - w) * (whole[k] + by_content[k]) / 2 for k in keys}
+        scores: dict[str, dict[tuple[str, ...], float]] = {}
+        for start, (words, at) in readings.items():
+            whole = self._path_scores(vectors[at], keys)
+            by_content = self._path_scores(vectors[at + 1], keys)
+            spans = vectors[at + 2 : at + 2 + len(words.spans)]
+            aligned = alignment_scores(words, spans, relations, list(keys))
+            scores[start] = {
+                k: w * aligned[k] + (1 - w) * (whole[k] + by_content[k]) / 2 for k in keys
+            }
+        return scores
 
     def _path_scores(
         self, question_vec: np.ndarray, keys: set[tuple[str, ...]]
