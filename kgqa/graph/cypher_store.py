@@ -271,10 +271,9 @@ def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: in
         groups.setdefault((row[0], row[2], row[4]), []).append(row)
     facts: dict[tuple[str, str, str], Fact] = {}
     for key, support in groups.items():
-        first = support[0]  # a fact with one support row (every imported triple) is common
-        if len(support) > 1:
-            first = min(support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or ""))
-        s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = first
+        s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = min(
+            support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or "")
+        )
         facts[key] = Fact(
             subject_id=s,
             subject=s_name,

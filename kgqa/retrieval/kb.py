@@ -131,25 +131,19 @@ class KbAnswerer:
             texts += [plain, content, *(span.text for span in words.spans)]
         vectors = np.asarray(self._embed(texts))
         relations = self._paths_scorer.vectors(sorted({r for key in keys for r in key}))
+        path_texts = {k: " ".join(predicate_text(p) for p in k) for k in keys}
+        path_vectors = self._paths_scorer.vectors(sorted(set(path_texts.values())))
         w = _ALIGNMENT_WEIGHT
         scores: dict[str, dict[tuple[str, ...], float]] = {}
         for start, (words, at) in readings.items():
-            whole = self._path_scores(vectors[at], keys)
-            by_content = self._path_scores(vectors[at + 1], keys)
             spans = vectors[at + 2 : at + 2 + len(words.spans)]
             aligned = alignment_scores(words, spans, relations, list(keys))
-            scores[start] = {
-                k: w * aligned[k] + (1 - w) * (whole[k] + by_content[k]) / 2 for k in keys
-            }
+            scores[start] = {}
+            for k in keys:
+                path = path_vectors[path_texts[k]]
+                whole, by_content = float(vectors[at] @ path), float(vectors[at + 1] @ path)
+                scores[start][k] = w * aligned[k] + (1 - w) * (whole + by_content) / 2
         return scores
-
-    def _path_scores(
-        self, question_vec: np.ndarray, keys: set[tuple[str, ...]]
-    ) -> dict[tuple[str, ...], float]:
-        """Cosine of a question vector with each path's readable text."""
-        texts = {k: " ".join(predicate_text(p) for p in k) for k in keys}
-        whole = self._paths_scorer.scores(question_vec, list(set(texts.values())))
-        return {k: whole.get(texts[k], 0.0) for k in keys}
 
     def _paths_from(self, start: str) -> list[list[_Step]]:
         paths: list[list[_Step]] = []
