@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from kgqa.vectors.registry import VectorIndexes
 if TYPE_CHECKING:
     from ingest.load import LoadOptions
     from ingest.pipeline import IngestPipeline, IngestReport, ProgressCallback
+    from ingest.relation_examples import LearnReport, QaPair
 
 
 class KGQA:
@@ -186,6 +187,28 @@ class KGQA:
                 return self.pipeline.delete(doc_ids)
             finally:
                 self.fingerprint.bump()
+
+    def learn_relations(
+        self,
+        pairs: str | Path | Sequence[QaPair],
+        max_hops: int = 2,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> LearnReport:
+        """Learn which relation paths questions ask for from question-answer pairs over the
+        imported KB (a file or ``QaPair``s; see ``ingest.relation_examples``) and add them to
+        ``<data_dir>/relation_examples.jsonl``, which KB answers use from the next question on."""
+        from ingest.relation_examples import learn_examples, read_qa_pairs
+        from kgqa.retrieval.relation_examples import read_examples, write_examples
+
+        if isinstance(pairs, str | Path):
+            pairs = read_qa_pairs(Path(pairs))
+        path = self.settings.relation_examples_path
+        with self._write_lock:
+            learned, report = learn_examples(self.store, pairs, max_hops, progress=progress)
+            merged = set(read_examples(path)) | set(learned)
+            write_examples(path, sorted(merged, key=lambda e: (e.relations, e.question)))
+            report.examples = len(merged)
+        return report
 
     # -- reads -------------------------------------------------------------------------------
     def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:

@@ -168,6 +168,11 @@ class Settings(BaseSettings):
     def vectors_dir(self) -> Path:
         return self.vectors.dir or self.data_dir / "vectors"
 
+    @property
+    def relation_examples_path(self) -> Path:
+        """Questions known to ask for a relation path (``kgqa.retrieval.relation_examples``)."""
+        return self.data_dir / "relation_examples.jsonl"
+
 
 def _config_file() -> Path | None:
     named = os.environ.get("KGQA_CONFIG")

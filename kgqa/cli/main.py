@@ -169,6 +169,47 @@ def ingest_triples(
         raise typer.Exit(1)
 
 
+@app.command("learn-relations")
+def learn_relations(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Question-answer pairs: 'question with [topic]<TAB>answer|answer' or JSON "
+            'lines {"question", "topic", "answers"}.'
+        ),
+    ],
+    max_hops: Annotated[int, typer.Option(help="Longest relation path to learn.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Learn which KB relation paths questions ask for, from question-answer pairs over the
+    imported triples; KB answers use the examples from then on."""
+    progress = Progress(
+        TextColumn("[bold]learn[/bold]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} pairs"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+    with _kgqa(data_dir) as kg, progress:
+        task = progress.add_task("learn", total=None)
+        report = kg.learn_relations(
+            file, max_hops, lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    data = report.as_dict()
+    if as_json:
+        out.print_json(json.dumps(data))
+    else:
+        table = Table(title="relation examples", show_header=False)
+        for key, value in data.items():
+            table.add_row(key.replace("_", " "), str(value))
+        out.print(table)
+    if not report.learned:
+        err.print("[yellow]no example learned:[/yellow] are the triples imported?")
+        raise typer.Exit(1)
+
+
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None
@@ -336,6 +377,10 @@ def evaluate(
         list[str], typer.Option("--file", help="PathQuestion file(s), e.g. PQ-2H.")
     ] = [],  # noqa: B006
     answers: Annotated[bool, typer.Option(help="Also read answers (EM/F1) with the LLM.")] = True,
+    learn: Annotated[
+        bool,
+        typer.Option(help="Learn relation examples from the data set's dev questions (MetaQA)."),
+    ] = True,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
 ) -> None:
     """Ingest a data set into a fresh store, ask every question with the full system and the
@@ -369,6 +414,7 @@ def evaluate(
                 answers=answers,
                 files=files or None,
                 progress=on_progress,
+                learn=learn,
             )
     except KGQAError as e:
         err.print(f"[red]error:[/red] {e}")

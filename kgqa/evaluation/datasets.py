@@ -41,6 +41,9 @@ class Split:
     questions: list[Question]
     documents: list[Document] = field(default_factory=list)
     kb_files: list[Path] = field(default_factory=list)
+    # Question-answer pairs of a separate (dev) split to learn relation examples from
+    # (``ingest.relation_examples``); never the questions asked.
+    train_file: Path | None = None
 
 
 def _require(path: Path) -> Path:
@@ -118,7 +121,8 @@ def pathquestion(
 
 
 def metaqa_1hop(data: Path, sample: int | None, seed: int) -> list[Split]:
-    """MetaQA 1-hop test questions; "[topic]" brackets are removed from the question text."""
+    """MetaQA 1-hop test questions; "[topic]" brackets are removed from the question text. The
+    dev questions are the training file for relation examples."""
     folder = data / "metaqa"
     lines = _require(folder / "qa_1hop_test.txt").read_text(encoding="utf-8").splitlines()
     kinds = _require(folder / "qa_1hop_test_qtype.txt").read_text(encoding="utf-8").splitlines()
@@ -140,6 +144,7 @@ def metaqa_1hop(data: Path, sample: int | None, seed: int) -> list[Split]:
             "metaqa-1hop",
             _sample(questions, sample, seed),
             kb_files=[_require(folder / "kb_partial.txt")],
+            train_file=_require(folder / "qa_1hop_dev.txt"),
         )
     ]
 

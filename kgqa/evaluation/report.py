@@ -44,4 +44,10 @@ def print_report(report: dict[str, Any], console: Console) -> None:
             )
         if "reachable_ceiling" in split:
             table.add_row(name, "", "reachable ceiling", str(split["reachable_ceiling"]), "", "")
+        if "relation_examples" in split:
+            learned = split["relation_examples"]
+            console.print(
+                f"{name}: {learned['examples']} relation examples learned from "
+                f"{learned['learned']} of {learned['pairs']} pairs in {learned['file']}"
+            )
     console.print(table)

@@ -17,6 +17,7 @@ from kgqa.retrieval.graph import GraphRetriever, PredicateScorer
 from kgqa.retrieval.kb import KbAnswerer
 from kgqa.retrieval.linking import EntityLinker
 from kgqa.retrieval.pagerank import PersonalizedPageRank
+from kgqa.retrieval.relation_examples import ExampleMatcher
 from kgqa.settings import Settings
 from kgqa.vectors.registry import VectorIndexes
 
@@ -119,7 +120,12 @@ def build_retriever(
         keyword=keyword,
         graph=GraphRetriever(store, scorer, r.hops, r.fanout, r.max_facts),
         pagerank=PersonalizedPageRank(store, damping=r.ppr_damping),
-        kb=KbAnswerer(store, embed_texts, enabled=has_kb),
+        kb=KbAnswerer(
+            store,
+            embed_texts,
+            enabled=has_kb,
+            examples=ExampleMatcher(settings.relation_examples_path, embed_texts),
+        ),
         settings=r,
         fingerprint=fingerprint,
     )

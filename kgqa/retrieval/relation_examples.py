@@ -1,0 +1,146 @@
+"""Relation examples: questions known to ask for a relation path.
+
+A knowledge base's relation names rarely say how people ask for them: ``has_tags`` is asked as
+"what words describe X" or "which topics is X about", and no embedding puts "words" near "tags".
+Examples do. They are learned from question-answer pairs (``ingest.relation_examples``: the path
+from the question's topic to its answers) or written by hand, one JSON object per line in
+``<data_dir>/relation_examples.jsonl``, the topic's mention written ``[entity]``:
+
+    {"question": "what words describe [entity]", "relations": ["has_tags"]}
+
+The KB answerer mixes into a path's score its nearest example's cosine with the question (both
+with the mention removed). Paths without examples keep their own score.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kgqa.errors import InputError
+from kgqa.retrieval.graph import EmbedTexts
+from kgqa.retrieval.path_alignment import MENTION
+
+PLACEHOLDER = "[entity]"
+
+Key = tuple[str, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class RelationExample:
+    question: str  # lower case, the topic's mention written PLACEHOLDER
+    relations: Key
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {"question": self.question, "relations": list(self.relations)}, ensure_ascii=False
+        )
+
+
+def mark_mention(question: str, names: Iterable[str]) -> str | None:
+    """The question in lower case with the first (longest) of ``names`` found in it replaced
+    by ``MENTION``; None when none occurs."""
+    text = question.lower().replace("_", " ")
+    for name in sorted({n.lower().replace("_", " ") for n in names if n}, key=len, reverse=True):
+        if name in text:
+            return " ".join(text.replace(name, f" {MENTION} ", 1).split())
+    return None
+
+
+def unmarked(asked: str) -> str:
+    """The question with its mention marker (``MENTION`` or ``PLACEHOLDER``) removed."""
+    return " ".join(asked.replace(MENTION, " ").replace(PLACEHOLDER, " ").split())
+
+
+def read_examples(path: Path) -> list[RelationExample]:
+    """The examples in ``path`` (none when it does not exist). A bad line is an InputError
+    naming the file and line."""
+    if not path.exists():
+        return []
+    examples = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                question, relations = row["question"], row["relations"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise InputError(
+                    f"{path}:{number}: expected a JSON object with 'question' and 'relations'"
+                ) from e
+            if not isinstance(question, str) or not question.strip():
+                raise InputError(f"{path}:{number}: 'question' must be a non-empty string")
+            if (
+                not isinstance(relations, list)
+                or not relations
+                or not all(isinstance(r, str) and r for r in relations)
+            ):
+                raise InputError(f"{path}:{number}: 'relations' must be a list of relation names")
+            examples.append(RelationExample(question.strip().lower(), tuple(relations)))
+    return examples
+
+
+def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
+    """Write ``examples`` (deduplicated, sorted) to ``path`` atomically: a crash leaves the old
+    file whole."""
+    unique = sorted(set(examples), key=lambda e: (e.relations, e.question))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
+        out.writelines(example.as_json() + "\n" for example in unique)
+        out.flush()
+        os.fsync(out.fileno())
+    partial.replace(path)
+
+
+class ExampleMatcher:
+    """Nearest-example similarity per relation path. The file is re-read (and its questions
+    re-embedded) when it changes on disk."""
+
+    def __init__(self, path: Path, embed: EmbedTexts) -> None:
+        self._path = path
+        self._embed = embed
+        self._lock = threading.Lock()
+        self._stamp: tuple[float, int] | None = None
+        self._keys: list[Key] = []
+        self._vectors = np.zeros((0, 0), dtype=np.float32)
+        self._key_of_row = np.zeros(0, dtype=np.int64)
+
+    def scores(self, question_vector: np.ndarray) -> dict[Key, float]:
+        """For each path with examples, the highest cosine of the (mention-free) question's
+        vector with one of its examples; empty when there are no examples."""
+        keys, vectors, key_of_row = self._load()
+        if not keys:
+            return {}
+        sims = vectors @ question_vector
+        best = np.full(len(keys), -1.0)
+        np.maximum.at(best, key_of_row, sims)
+        return {key: float(best[i]) for i, key in enumerate(keys)}
+
+    def _load(self) -> tuple[list[Key], np.ndarray, np.ndarray]:
+        try:
+            stat = self._path.stat()
+            stamp: tuple[float, int] | None = (stat.st_mtime, stat.st_size)
+        except FileNotFoundError:
+            stamp = None
+        with self._lock:
+            if stamp != self._stamp:
+                examples = read_examples(self._path) if stamp else []
+                texts = sorted({(e.relations, unmarked(e.question)) for e in examples})
+                self._keys = sorted({key for key, _ in texts})
+                index = {key: i for i, key in enumerate(self._keys)}
+                self._key_of_row = np.array([index[key] for key, _ in texts], dtype=np.int64)
+                self._vectors = (
+                    np.asarray(self._embed([text for _, text in texts]), dtype=np.float32)
+                    if texts
+                    else np.zeros((0, 0), dtype=np.float32)
+                )
+                self._stamp = stamp
+            return self._keys, self._vectors, self._key_of_row

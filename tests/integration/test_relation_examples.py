@@ -1,0 +1,175 @@
+"""Relation examples learned from question-answer pairs (distant supervision over an imported
+KB), on both graph backends, and how they change KB answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ingest.relation_examples import QaPair, learn_examples, read_qa_pairs
+from kgqa.api import KGQA
+from kgqa.cli.main import app
+from kgqa.errors import InputError
+from kgqa.retrieval.relation_examples import RelationExample, read_examples
+from kgqa.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+FILMS = """\
+Dog Soldiers\thas_tags\thorror
+Dog Soldiers\thas_tags\tbritish
+Dog Soldiers\tin_language\tEnglish
+Dog Soldiers\tdirected_by\tNeil Marshall
+Dog Soldiers\thas_genre\tAction
+The Descent\thas_tags\tcaves
+The Descent\thas_tags\tclaustrophobic
+The Descent\tin_language\tEnglish
+The Descent\tdirected_by\tNeil Marshall
+Tokyo Sonata\thas_tags\ttokyo
+Tokyo Sonata\thas_tags\tkiyoshi kurosawa
+Tokyo Sonata\tin_language\tJapanese
+Tokyo Sonata\tdirected_by\tKiyoshi Kurosawa
+Tokyo Sonata\thas_genre\tDrama
+Cencoroll\thas_tags\tanime
+Cencoroll\thas_genre\tAnime
+Cencoroll\tin_language\tJapanese
+"""
+
+PAIRS = """\
+which words describe film [Dog Soldiers]\thorror|british
+what topics is [The Descent] about\tcaves|claustrophobic
+what language is [Dog Soldiers] in\tEnglish
+who directed [The Descent]\tNeil Marshall
+what genre is [Cencoroll]\tAnime
+what films did [Nobody Known] direct\tDog Soldiers
+"""
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def films(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KGQA]:
+    graph: dict = {"backend": "embedded"}
+    if request.param == "neo4j":
+        uri, user, password, database = request.getfixturevalue("neo4j_uri_and_auth")
+        driver = request.getfixturevalue("neo4j_driver")
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
+        graph = {"backend": "neo4j", "uri": uri, "user": user, "password": password}
+    kb = tmp_path / "films.tsv"
+    kb.write_text(FILMS, encoding="utf-8")
+    with KGQA.open(Settings(data_dir=tmp_path / "store", graph=graph)) as instance:
+        instance.ingest_triples([kb])
+        yield instance
+
+
+def _pairs(tmp_path: Path) -> Path:
+    path = tmp_path / "pairs.txt"
+    path.write_text(PAIRS, encoding="utf-8")
+    return path
+
+
+def test_learning_finds_the_path_to_the_answers_and_counts_what_it_cannot(
+    films: KGQA, tmp_path: Path
+) -> None:
+    examples, report = learn_examples(films.store, read_qa_pairs(_pairs(tmp_path)))
+    assert set(examples) == {
+        RelationExample("which words describe film [entity]", ("has_tags",)),
+        RelationExample("what topics is [entity] about", ("has_tags",)),
+        RelationExample("what language is [entity] in", ("in_language",)),
+        RelationExample("who directed [entity]", ("directed_by",)),
+    }
+    # Cencoroll's genre and its only tag are both "anime": the answers cannot tell them apart.
+    assert report.as_dict() == {
+        "pairs": 6,
+        "learned": 4,
+        "topic_not_found": 1,
+        "no_fitting_path": 0,
+        "ambiguous": 1,
+        "examples": 0,
+    }
+
+
+def test_a_two_hop_example_when_no_single_relation_fits(films: KGQA) -> None:
+    pair = QaPair("what language are films by Neil Marshall in", "Neil Marshall", ("English",))
+    examples, report = learn_examples(films.store, [pair])
+    assert report.learned == 1
+    assert examples == [
+        RelationExample("what language are films by [entity] in", ("directed_by", "in_language"))
+    ]
+
+
+def test_learned_examples_turn_the_answer_to_the_relation_asked_for(
+    films: KGQA, tmp_path: Path
+) -> None:
+    question = "what are some words that describe Tokyo Sonata"
+    before = films.retrieve(question).kb_answers[0]
+    # MiniLM reads "words" as nearer "in language" than "has tags": the reason for examples.
+    assert before.relations != ("has_tags",)
+
+    report = films.learn_relations(_pairs(tmp_path))
+    assert report.examples == 4
+    after = films.retrieve(question).kb_answers
+    assert after[0].relations == ("has_tags",)
+    assert {a.name for a in after[:2]} == {"tokyo", "kiyoshi kurosawa"}
+    # A question the examples say nothing new about keeps its answer.
+    directed = films.retrieve("who directed Tokyo Sonata").kb_answers[0]
+    assert (directed.name.lower(), directed.relations) == ("kiyoshi kurosawa", ("directed_by",))
+
+
+def test_learning_again_merges_without_duplicates(films: KGQA, tmp_path: Path) -> None:
+    pairs = _pairs(tmp_path)
+    assert films.learn_relations(pairs).examples == 4
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(
+        json.dumps(
+            {
+                "question": "who made Tokyo Sonata",
+                "topic": "Tokyo Sonata",
+                "answers": ["Kiyoshi Kurosawa"],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert films.learn_relations(extra).examples == 5
+    assert films.learn_relations(pairs).examples == 5
+    stored = read_examples(films.settings.relation_examples_path)
+    assert len(stored) == len(set(stored)) == 5
+
+
+def test_bad_pairs_file_names_the_line_and_stores_nothing(films: KGQA, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("who directed [Dog Soldiers]\tNeil Marshall\nno topic here\tX\n", "utf-8")
+    with pytest.raises(InputError, match=r"bad.txt:2: .*brackets no topic"):
+        films.learn_relations(bad)
+    assert not films.settings.relation_examples_path.exists()
+
+
+def test_bad_examples_file_is_an_input_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "relation_examples.jsonl"
+    path.write_text(
+        '{"question": "who directed [entity]", "relations": ["directed_by"]}\n'
+        '{"question": "x", "relations": "directed_by"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"relation_examples.jsonl:2: 'relations' must be a list"):
+        read_examples(path)
+
+
+def test_cli_learn_relations_reports_json(tmp_path: Path) -> None:
+    kb = tmp_path / "films.tsv"
+    kb.write_text(FILMS, encoding="utf-8")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest-triples", str(kb), "--data-dir", store]).exit_code == 0
+    result = runner.invoke(
+        app, ["learn-relations", str(_pairs(tmp_path)), "--json", "--data-dir", store]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["learned"] == 4
+    missing = runner.invoke(
+        app, ["learn-relations", str(tmp_path / "nope.txt"), "--data-dir", store]
+    )
+    assert missing.exit_code == 2 and "no such file" in " ".join(missing.output.split())
