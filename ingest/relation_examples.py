@@ -4,7 +4,8 @@ For each pair the topic entity is looked up by name and the relation paths from 
 (one hop, then up to ``max_hops`` when no one-hop path fits): the path whose end entities best
 match the gold answers (F1 of the name sets, at least ``min_f1``, no tie) is what the question
 asks for. The question, its topic's mention written ``[entity]``, becomes an example of that path
-(``kgqa.retrieval.relation_examples``). Distant supervision: no labels beyond the answers.
+(``kgqa.retrieval.relation_examples``), counted. Distant supervision: no labels beyond the
+answers.
 
 Input files: one pair per line, either ``question with [topic]<TAB>answer|answer`` (MetaQA's
 format) or a JSON object ``{"question": ..., "topic": ..., "answers": [...]}`` (``topic`` may be
@@ -14,7 +15,7 @@ left out when the question brackets it).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,9 +108,9 @@ def learn_examples(
     min_f1: float = 0.5,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[RelationExample], LearnReport]:
-    """Examples learned from ``pairs`` (one per pair at most, duplicates kept out)."""
+    """Examples learned from ``pairs``, one per (wording, path) with the count of pairs."""
     report = LearnReport(pairs=len(pairs))
-    learned: set[RelationExample] = set()
+    learned: Counter[tuple[str, Key]] = Counter()
     for at in range(0, len(pairs), _BATCH):
         batch = pairs[at : at + _BATCH]
         found = store.find_entities(sorted({normalize_name(p.topic) for p in batch}))
@@ -137,10 +138,11 @@ def learn_examples(
                 report.ambiguous += 1
             else:
                 report.learned += 1
-                learned.add(RelationExample(asked.replace(MENTION, PLACEHOLDER), key))
+                learned[(asked.replace(MENTION, PLACEHOLDER), key)] += 1
         if progress is not None:
             progress(min(at + _BATCH, len(pairs)), len(pairs))
-    return sorted(learned, key=lambda e: (e.relations, e.question)), report
+    examples = [RelationExample(q, key, n) for (q, key), n in learned.items()]
+    return sorted(examples, key=lambda e: (e.relations, e.question)), report
 
 
 def _best_fit(paths: Iterable[Sequence[Step]], gold: set[str], min_f1: float) -> Key | None:

@@ -196,7 +196,8 @@ class KGQA:
     ) -> LearnReport:
         """Learn which relation paths questions ask for from question-answer pairs over the
         imported KB (a file or ``QaPair``s; see ``ingest.relation_examples``) and add them to
-        ``<data_dir>/relation_examples.jsonl``, which KB answers use from the next question on."""
+        ``<data_dir>/relation_examples.jsonl``, which KB answers use from the next question on.
+        Examples of a wording these pairs contain replace earlier examples of that wording."""
         from ingest.relation_examples import learn_examples, read_qa_pairs
         from kgqa.retrieval.relation_examples import read_examples, write_examples
 
@@ -205,9 +206,12 @@ class KGQA:
         path = self.settings.relation_examples_path
         with self._write_lock:
             learned, report = learn_examples(self.store, pairs, max_hops, progress=progress)
-            merged = set(read_examples(path)) | set(learned)
-            write_examples(path, sorted(merged, key=lambda e: (e.relations, e.question)))
-            report.examples = len(merged)
+            # What these pairs teach about a wording replaces what was known of it: learning
+            # the same file twice changes nothing.
+            wordings = {e.question for e in learned}
+            kept = [e for e in read_examples(path) if e.question not in wordings]
+            write_examples(path, kept + learned)
+            report.examples = len(kept) + len(learned)
         return report
 
     # -- reads -------------------------------------------------------------------------------

@@ -6,10 +6,13 @@ Examples do. They are learned from question-answer pairs (``ingest.relation_exam
 from the question's topic to its answers) or written by hand, one JSON object per line in
 ``<data_dir>/relation_examples.jsonl``, the topic's mention written ``[entity]``:
 
-    {"question": "what words describe [entity]", "relations": ["has_tags"]}
+    {"question": "what words describe [entity]", "relations": ["has_tags"], "count": 80}
 
-The KB answerer mixes into a path's score its nearest example's cosine with the question (both
-with the mention removed). Paths without examples keep their own score.
+``count`` (default 1) is how many pairs taught it. One wording may be learned for several paths
+(a partial KB lacks a film's tags but its genre equals the gold tag), so an example weighs as
+its share of its wording's count. The KB answerer mixes into a path's score the best weighted
+cosine of its examples with the question (both with the mention removed). Paths without examples
+keep their own score.
 """
 
 from __future__ import annotations
@@ -36,11 +39,11 @@ Key = tuple[str, ...]
 class RelationExample:
     question: str  # lower case, the topic's mention written PLACEHOLDER
     relations: Key
+    count: int = 1  # how many question-answer pairs taught it
 
     def as_json(self) -> str:
-        return json.dumps(
-            {"question": self.question, "relations": list(self.relations)}, ensure_ascii=False
-        )
+        row = {"question": self.question, "relations": list(self.relations), "count": self.count}
+        return json.dumps(row, ensure_ascii=False)
 
 
 def mark_mention(question: str, names: Iterable[str]) -> str | None:
@@ -83,14 +86,16 @@ def read_examples(path: Path) -> list[RelationExample]:
                 or not all(isinstance(r, str) and r for r in relations)
             ):
                 raise InputError(f"{path}:{number}: 'relations' must be a list of relation names")
-            examples.append(RelationExample(question.strip().lower(), tuple(relations)))
+            count = row.get("count", 1)
+            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+                raise InputError(f"{path}:{number}: 'count' must be a positive integer")
+            examples.append(RelationExample(question.strip().lower(), tuple(relations), count))
     return examples
 
 
 def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
-    """Write ``examples`` (deduplicated, sorted) to ``path`` atomically: a crash leaves the old
-    file whole."""
-    unique = sorted(set(examples), key=lambda e: (e.relations, e.question))
+    """Write ``examples`` (sorted) to ``path`` atomically: a crash leaves the old file whole."""
+    unique = sorted(examples, key=lambda e: (e.relations, e.question))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with partial.open("w", encoding="utf-8") as out:
@@ -101,8 +106,8 @@ def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
 
 
 class ExampleMatcher:
-    """Nearest-example similarity per relation path. The file is re-read (and its questions
-    re-embedded) when it changes on disk."""
+    """Best weighted example similarity per relation path. The file is re-read (and its
+    questions re-embedded) when it changes on disk."""
 
     def __init__(self, path: Path, embed: EmbedTexts) -> None:
         self._path = path
@@ -112,19 +117,20 @@ class ExampleMatcher:
         self._keys: list[Key] = []
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._key_of_row = np.zeros(0, dtype=np.int64)
+        self._weights = np.zeros(0, dtype=np.float32)
 
     def scores(self, question_vector: np.ndarray) -> dict[Key, float]:
         """For each path with examples, the highest cosine of the (mention-free) question's
-        vector with one of its examples; empty when there are no examples."""
-        keys, vectors, key_of_row = self._load()
+        vector with one of its examples times the example's weight; empty without examples."""
+        keys, vectors, key_of_row, weights = self._load()
         if not keys:
             return {}
-        sims = vectors @ question_vector
+        sims = (vectors @ question_vector) * weights
         best = np.full(len(keys), -1.0)
         np.maximum.at(best, key_of_row, sims)
         return {key: float(best[i]) for i, key in enumerate(keys)}
 
-    def _load(self) -> tuple[list[Key], np.ndarray, np.ndarray]:
+    def _load(self) -> tuple[list[Key], np.ndarray, np.ndarray, np.ndarray]:
         try:
             stat = self._path.stat()
             stamp: tuple[float, int] | None = (stat.st_mtime, stat.st_size)
@@ -133,14 +139,23 @@ class ExampleMatcher:
         with self._lock:
             if stamp != self._stamp:
                 examples = read_examples(self._path) if stamp else []
-                texts = sorted({(e.relations, unmarked(e.question)) for e in examples})
+                counts: dict[tuple[Key, str], int] = {}
+                totals: dict[str, int] = {}
+                for e in examples:
+                    text = unmarked(e.question)
+                    counts[(e.relations, text)] = counts.get((e.relations, text), 0) + e.count
+                    totals[text] = totals.get(text, 0) + e.count
+                texts = sorted(counts)
                 self._keys = sorted({key for key, _ in texts})
                 index = {key: i for i, key in enumerate(self._keys)}
                 self._key_of_row = np.array([index[key] for key, _ in texts], dtype=np.int64)
+                self._weights = np.array(
+                    [counts[row] / totals[row[1]] for row in texts], dtype=np.float32
+                )
                 self._vectors = (
                     np.asarray(self._embed([text for _, text in texts]), dtype=np.float32)
                     if texts
                     else np.zeros((0, 0), dtype=np.float32)
                 )
                 self._stamp = stamp
-            return self._keys, self._vectors, self._key_of_row
+            return self._keys, self._vectors, self._key_of_row, self._weights

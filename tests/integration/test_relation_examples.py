@@ -37,6 +37,9 @@ Tokyo Sonata\thas_genre\tDrama
 Cencoroll\thas_tags\tanime
 Cencoroll\thas_genre\tAnime
 Cencoroll\tin_language\tJapanese
+Heading South\thas_genre\tDrama
+Heading South\tin_language\tFrench
+Seven Men from Now\thas_genre\tWestern
 """
 
 PAIRS = """\
@@ -118,6 +121,29 @@ def test_learned_examples_turn_the_answer_to_the_relation_asked_for(
     assert (directed.name.lower(), directed.relations) == ("kiyoshi kurosawa", ("directed_by",))
 
 
+def test_a_wording_learned_for_two_paths_leans_to_the_one_most_pairs_taught(
+    films: KGQA, tmp_path: Path
+) -> None:
+    # Two films' tags are missing from this partial KB and their gold tag is their genre, so
+    # "what words describe" is taught has_genre twice and has_tags once.
+    pairs = tmp_path / "words.txt"
+    pairs.write_text(
+        "what words describe [Dog Soldiers]\thorror|british\n"
+        "what words describe [Heading South]\tDrama\n"
+        "what words describe [Seven Men from Now]\tWestern\n",
+        encoding="utf-8",
+    )
+    films.learn_relations(pairs)
+    assert set(read_examples(films.settings.relation_examples_path)) == {
+        RelationExample("what words describe [entity]", ("has_tags",), 1),
+        RelationExample("what words describe [entity]", ("has_genre",), 2),
+    }
+    # Each example weighs as its share of the wording (2/3 against 1/3); unweighted, both
+    # would match fully and the relation names alone would pick has_tags.
+    best = films.retrieve("what words describe Tokyo Sonata").kb_answers[0]
+    assert (best.name, best.relations) == ("Drama", ("has_genre",))
+
+
 def test_learning_again_merges_without_duplicates(films: KGQA, tmp_path: Path) -> None:
     pairs = _pairs(tmp_path)
     assert films.learn_relations(pairs).examples == 4
@@ -155,6 +181,9 @@ def test_bad_examples_file_is_an_input_error_naming_the_line(tmp_path: Path) -> 
         encoding="utf-8",
     )
     with pytest.raises(InputError, match=r"relation_examples.jsonl:2: 'relations' must be a list"):
+        read_examples(path)
+    path.write_text('{"question": "x", "relations": ["r"], "count": 0}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"relation_examples.jsonl:1: 'count' must be a positive"):
         read_examples(path)
 
 
