@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from ingest.chunking import Chunker
 from ingest.extract.base import EntityExtractor
 from ingest.load import LoadProblem
 from ingest.resolve import EntityResolver
+from kgqa.atomic_file import write_atomically
 from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
 from kgqa.embedding.base import Embedder
 from kgqa.graph.base import GraphStore, RemovedIds
@@ -272,12 +272,7 @@ class IngestPipeline:
         """Mark the saved vectors as possibly behind the graph (until the next checkpoint)."""
         if self._journal.exists():
             return
-        self._journal.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"since": time.time()}), encoding="utf-8")
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, self._journal)
+        write_atomically(self._journal, json.dumps({"since": time.time()}).encode("utf-8"))
 
     def _end_journal(self) -> None:
         self._journal.unlink(missing_ok=True)

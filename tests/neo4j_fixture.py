@@ -15,6 +15,17 @@ from kgqa.graph.neo4j_server import DEFAULT_PASSWORD, Neo4jServer, free_port
 Neo4jAccess = tuple[str, str, str, str]  # uri, user, password, database
 
 
+def graph_settings(request: pytest.FixtureRequest) -> dict:
+    """The ``graph`` settings of a test parametrised over "embedded" and "neo4j"; for Neo4j the
+    test database is emptied first."""
+    if request.param != "neo4j":
+        return {"backend": "embedded"}
+    uri, user, password, database = request.getfixturevalue("neo4j_uri_and_auth")
+    driver = request.getfixturevalue("neo4j_driver")
+    driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
+    return {"backend": "neo4j", "uri": uri, "user": user, "password": password}
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer | None]:
     if os.environ.get("KGQA_NEO4J_URI"):

@@ -18,7 +18,6 @@ keep their own score.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kgqa.atomic_file import write_atomically
 from kgqa.errors import InputError
 from kgqa.retrieval.graph import EmbedTexts
 from kgqa.retrieval.path_alignment import MENTION
@@ -95,14 +95,18 @@ def read_examples(path: Path) -> list[RelationExample]:
 
 def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
     """Write ``examples`` (sorted) to ``path`` atomically: a crash leaves the old file whole."""
-    unique = sorted(examples, key=lambda e: (e.relations, e.question))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        out.writelines(example.as_json() + "\n" for example in unique)
-        out.flush()
-        os.fsync(out.fileno())
-    partial.replace(path)
+    ordered = sorted(examples, key=lambda e: (e.relations, e.question))
+    write_atomically(path, "".join(e.as_json() + "\n" for e in ordered).encode("utf-8"))
+
+
+@dataclass(slots=True, frozen=True)
+class _Loaded:
+    """The examples as matrices: one row per (path, wording), its vector and its weight."""
+
+    keys: list[Key]
+    vectors: np.ndarray
+    key_of_row: np.ndarray
+    weights: np.ndarray
 
 
 class ExampleMatcher:
@@ -114,23 +118,20 @@ class ExampleMatcher:
         self._embed = embed
         self._lock = threading.Lock()
         self._stamp: tuple[float, int] | None = None
-        self._keys: list[Key] = []
-        self._vectors = np.zeros((0, 0), dtype=np.float32)
-        self._key_of_row = np.zeros(0, dtype=np.int64)
-        self._weights = np.zeros(0, dtype=np.float32)
+        self._loaded: _Loaded | None = None
 
     def scores(self, question_vector: np.ndarray) -> dict[Key, float]:
         """For each path with examples, the highest cosine of the (mention-free) question's
         vector with one of its examples times the example's weight; empty without examples."""
-        keys, vectors, key_of_row, weights = self._load()
-        if not keys:
+        loaded = self._load()
+        if loaded is None:
             return {}
-        sims = (vectors @ question_vector) * weights
-        best = np.full(len(keys), -1.0)
-        np.maximum.at(best, key_of_row, sims)
-        return {key: float(best[i]) for i, key in enumerate(keys)}
+        sims = (loaded.vectors @ question_vector) * loaded.weights
+        best = np.full(len(loaded.keys), -1.0)
+        np.maximum.at(best, loaded.key_of_row, sims)
+        return {key: float(best[i]) for i, key in enumerate(loaded.keys)}
 
-    def _load(self) -> tuple[list[Key], np.ndarray, np.ndarray, np.ndarray]:
+    def _load(self) -> _Loaded | None:
         try:
             stat = self._path.stat()
             stamp: tuple[float, int] | None = (stat.st_mtime, stat.st_size)
@@ -138,24 +139,25 @@ class ExampleMatcher:
             stamp = None
         with self._lock:
             if stamp != self._stamp:
-                examples = read_examples(self._path) if stamp else []
-                counts: dict[tuple[Key, str], int] = {}
-                totals: dict[str, int] = {}
-                for e in examples:
-                    text = unmarked(e.question)
-                    counts[(e.relations, text)] = counts.get((e.relations, text), 0) + e.count
-                    totals[text] = totals.get(text, 0) + e.count
-                texts = sorted(counts)
-                self._keys = sorted({key for key, _ in texts})
-                index = {key: i for i, key in enumerate(self._keys)}
-                self._key_of_row = np.array([index[key] for key, _ in texts], dtype=np.int64)
-                self._weights = np.array(
-                    [counts[row] / totals[row[1]] for row in texts], dtype=np.float32
-                )
-                self._vectors = (
-                    np.asarray(self._embed([text for _, text in texts]), dtype=np.float32)
-                    if texts
-                    else np.zeros((0, 0), dtype=np.float32)
-                )
+                self._loaded = self._read() if stamp else None
                 self._stamp = stamp
-            return self._keys, self._vectors, self._key_of_row, self._weights
+            return self._loaded
+
+    def _read(self) -> _Loaded | None:
+        counts: dict[tuple[Key, str], int] = {}
+        totals: dict[str, int] = {}
+        for e in read_examples(self._path):
+            text = unmarked(e.question)
+            counts[(e.relations, text)] = counts.get((e.relations, text), 0) + e.count
+            totals[text] = totals.get(text, 0) + e.count
+        if not counts:
+            return None
+        rows = sorted(counts)
+        keys = sorted({key for key, _ in rows})
+        index = {key: i for i, key in enumerate(keys)}
+        return _Loaded(
+            keys=keys,
+            vectors=np.asarray(self._embed([text for _, text in rows]), dtype=np.float32),
+            key_of_row=np.array([index[key] for key, _ in rows], dtype=np.int64),
+            weights=np.array([counts[row] / totals[row[1]] for row in rows], dtype=np.float32),
+        )

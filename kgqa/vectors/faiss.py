@@ -8,7 +8,6 @@ the old or the new version, never a mix, and the id table always matches the vec
 from __future__ import annotations
 
 import json
-import os
 import struct
 import threading
 from collections.abc import Iterable, Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from kgqa.atomic_file import write_atomically
 from kgqa.errors import KGQAError
 
 _MAGIC = b"KGQAFAI1"
@@ -127,13 +127,7 @@ class FaissVectorIndex:
                 {"dim": self.dim, "next": self._next, "labels": self._labels}, ensure_ascii=False
             ).encode("utf-8")
             body = faiss.serialize_index(self._index).tobytes()
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            with tmp.open("wb") as f:
-                f.write(_MAGIC + struct.pack("<Q", len(header)) + header + body)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
+            write_atomically(self.path, _MAGIC + struct.pack("<Q", len(header)) + header + body)
             self._dirty = False
 
     def _load(self) -> None:

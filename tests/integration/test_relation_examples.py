@@ -16,6 +16,7 @@ from kgqa.cli.main import app
 from kgqa.errors import InputError
 from kgqa.retrieval.relation_examples import RelationExample, read_examples
 from kgqa.settings import Settings
+from tests.neo4j_fixture import graph_settings
 
 pytestmark = pytest.mark.integration
 
@@ -54,12 +55,7 @@ what films did [Nobody Known] direct\tDog Soldiers
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def films(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KGQA]:
-    graph: dict = {"backend": "embedded"}
-    if request.param == "neo4j":
-        uri, user, password, database = request.getfixturevalue("neo4j_uri_and_auth")
-        driver = request.getfixturevalue("neo4j_driver")
-        driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
-        graph = {"backend": "neo4j", "uri": uri, "user": user, "password": password}
+    graph = graph_settings(request)
     kb = tmp_path / "films.tsv"
     kb.write_text(FILMS, encoding="utf-8")
     with KGQA.open(Settings(data_dir=tmp_path / "store", graph=graph)) as instance:

@@ -12,6 +12,7 @@ from kgqa.answering import evidence_items
 from kgqa.api import KGQA
 from kgqa.reader.extractive import ExtractiveReader
 from kgqa.settings import Settings
+from tests.neo4j_fixture import graph_settings
 
 pytestmark = pytest.mark.integration
 
@@ -20,12 +21,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def kg(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KGQA]:
-    graph: dict = {"backend": "embedded"}
-    if request.param == "neo4j":
-        uri, user, password, database = request.getfixturevalue("neo4j_uri_and_auth")
-        driver = request.getfixturevalue("neo4j_driver")
-        driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
-        graph = {"backend": "neo4j", "uri": uri, "user": user, "password": password}
+    graph = graph_settings(request)
     data = tmp_path_factory.mktemp("retrieval")
     instance = KGQA.open(Settings(data_dir=data, graph=graph, reader={"backend": "extractive"}))
     instance.ingest([SAMPLES / "docs"])

@@ -73,7 +73,7 @@ def test_a_failed_save_leaves_the_previous_file_intact(
     def crash(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("kgqa.vectors.faiss.os.replace", crash)
+    monkeypatch.setattr("kgqa.atomic_file.os.replace", crash)
     with pytest.raises(OSError):
         index.save()
     assert path.read_bytes() == before
