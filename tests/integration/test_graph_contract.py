@@ -285,6 +285,23 @@ def test_edges_for_pagerank(graph_store) -> None:
     assert ce == {"doc1#1": sorted([WARSAW.id, POLAND.id]), "doc2#1": sorted([MARIE.id, NOBEL.id])}
 
 
+def test_lookups_by_id_ignore_repeats_and_unknown_ids(graph_store) -> None:
+    """Each lookup answers for the ids it knows, once, whatever else the list holds."""
+    graph_store.write(doc1_batch())
+    graph_store.write(doc2_batch())
+    known = [MARIE.id, WARSAW.id]
+    noisy = ["nope", MARIE.id, WARSAW.id, MARIE.id, "nope"]
+    assert graph_store.relations_of(noisy, 100) == graph_store.relations_of(known, 100)
+    assert graph_store.entity_chunk_edges(noisy) == graph_store.entity_chunk_edges(known)
+    assert [e.id for e in graph_store.get_entities(noisy)] == [MARIE.id, WARSAW.id, MARIE.id]
+    assert [c.id for c in graph_store.get_chunks(["doc1#1", "x", "doc1#1"])] == ["doc1#1"] * 2
+    assert [d.id for d in graph_store.get_documents(["x", "doc2", "doc2"])] == ["doc2", "doc2"]
+    found = graph_store.find_entities(["curie", "atlantis", "curie"])
+    assert list(found) == ["curie"] and [e.id for e in found["curie"]] == [MARIE.id]
+    assert graph_store.relations_of(["nope"], 10) == []
+    assert graph_store.entity_chunk_edges(["nope"]) == []
+
+
 def test_iteration_and_listing_are_ordered_pages(graph_store) -> None:
     graph_store.write(doc1_batch())
     graph_store.write(doc2_batch())
