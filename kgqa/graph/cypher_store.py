@@ -91,7 +91,8 @@ class CypherGraphStore(ABC):
 
     def delete_documents(self, doc_ids: Sequence[str]) -> RemovedIds:
         with self._write_transaction() as tx:
-            found = [r[0] for r in tx.run(self._q("get_document_hashes"), {"ids": list(doc_ids)})]
+            ids = list(dict.fromkeys(doc_ids))
+            found = [r[0] for r in tx.run(self._q("get_document_hashes"), {"ids": ids})]
             if not found:
                 return RemovedIds()
             chunks, candidates = self._document_footprint(tx, found)

@@ -237,7 +237,7 @@ def test_changed_document_replaces_its_content(graph_store) -> None:
 def test_delete_removes_only_what_the_document_supported(graph_store) -> None:
     graph_store.write(doc1_batch())
     graph_store.write(doc2_batch())
-    removed = graph_store.delete_documents(["doc2", "unknown"])
+    removed = graph_store.delete_documents(["doc2", "unknown", "doc2"])
     assert removed.documents == ["doc2"]
     assert removed.chunks == ["doc2#0", "doc2#1"]
     assert removed.entities == sorted([PIERRE.id, PARIS.id, NOBEL.id])
