@@ -266,38 +266,52 @@ def entity_keys(entity: Entity) -> list[str]:
 
 
 def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: int) -> list[Fact]:
-    """One Fact per (subject, predicate, object) from raw support rows, capped per entity."""
+    """One Fact per (subject, predicate, object) from raw support rows, capped per entity: an
+    entity of ``ids`` keeps its ``limit`` best-supported facts (ties by key). Facts are built
+    for the kept keys only; a hub's thousands of rows cost a grouping, not a Fact each."""
     groups: dict[tuple[str, str, str], list[Sequence[Any]]] = {}
     for row in rows:
-        groups.setdefault((row[0], row[2], row[4]), []).append(row)
-    facts: dict[tuple[str, str, str], Fact] = {}
-    for key, support in groups.items():
-        s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = min(
-            support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or "")
-        )
-        facts[key] = Fact(
-            subject_id=s,
-            subject=s_name,
-            predicate=predicate,
-            object_id=o,
-            object=o_name,
-            kind=kind,
-            count=len(support),
-            chunk_id=chunk_id or "",
-            doc_id=doc_id or "",
-            start=int(start or 0),
-            end=int(end or 0),
-        )
+        key = (row[0], row[2], row[4])
+        support = groups.get(key)
+        if support is None:
+            groups[key] = [row]
+        else:
+            support.append(row)
     touching: dict[str, list[tuple[str, str, str]]] = {entity: [] for entity in ids}
-    for key in facts:
-        for end in {key[0], key[2]}:
-            if end in touching:
-                touching[end].append(key)
+    for key in groups:
+        subject, _, obj = key
+        if subject in touching:
+            touching[subject].append(key)
+        if obj != subject and obj in touching:
+            touching[obj].append(key)
     kept: set[tuple[str, str, str]] = set()
     for keys in touching.values():
-        keys.sort(key=lambda k: (-facts[k].count, k))
-        kept.update(keys[:limit])
-    return [facts[k] for k in sorted(kept)]
+        if len(keys) > limit:
+            keys.sort(key=lambda k: (-len(groups[k]), k))
+            del keys[limit:]
+        kept.update(keys)
+    return [_fact(groups[k]) for k in sorted(kept)]
+
+
+def _fact(support: Sequence[Sequence[Any]]) -> Fact:
+    """The aggregated fact of one triple's support rows, cited by its first supporting span."""
+    row = support[0]
+    if len(support) > 1:
+        row = min(support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or ""))
+    s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = row
+    return Fact(
+        subject_id=s,
+        subject=s_name,
+        predicate=predicate,
+        object_id=o,
+        object=o_name,
+        kind=kind,
+        count=len(support),
+        chunk_id=chunk_id or "",
+        doc_id=doc_id or "",
+        start=int(start or 0),
+        end=int(end or 0),
+    )
 
 
 def _distinct(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
