@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from kgqa.embedding.factory import embedder_for
+from kgqa.embedding.text_cache import CachedTexts
 from kgqa.graph.base import GraphStore
 from kgqa.keyword.bm25 import Bm25KeywordIndex
 from kgqa.language import detect_language
@@ -110,7 +111,9 @@ def build_retriever(
 
     r = settings.retrieval
     linker = EntityLinker(store, search_names, threshold=r.link_threshold)
-    scorer = PredicateScorer(embed_texts)
+    # Relation names, relation paths and a question's words recur across questions.
+    short_texts = CachedTexts(embed_texts)
+    scorer = PredicateScorer(short_texts)
     return GraphFusedRetriever(
         store=store,
         linker=linker,
@@ -122,7 +125,7 @@ def build_retriever(
         pagerank=PersonalizedPageRank(store, damping=r.ppr_damping),
         kb=KbAnswerer(
             store,
-            embed_texts,
+            short_texts,
             enabled=has_kb,
             examples=ExampleMatcher(settings.relation_examples_path, embed_texts),
         ),

@@ -8,17 +8,16 @@ Co-occurrence edges carry no predicate meaning, so they rank below typed relatio
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from kgqa.domain import Fact
+from kgqa.embedding.text_cache import EmbedTexts
 from kgqa.graph.base import GraphStore
 from kgqa.graph.traversal import k_hop_facts
 
-EmbedTexts = Callable[[Sequence[str]], np.ndarray]
 COOCCURS = "co-occurs"
 
 
@@ -28,27 +27,18 @@ def predicate_text(predicate: str) -> str:
 
 
 class PredicateScorer:
-    """Cosine between the question and predicates; predicate vectors are cached (they repeat)."""
+    """Cosine between the question and predicates, read as text (``predicate_text``). Give it
+    an ``embed`` that remembers (``CachedTexts``): predicates repeat from question to question."""
 
-    def __init__(self, embed: EmbedTexts, cache_size: int = 100_000) -> None:
+    def __init__(self, embed: EmbedTexts) -> None:
         self._embed = embed
-        self._cache: dict[str, np.ndarray] = {}
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
 
     def vectors(self, predicates: Sequence[str]) -> dict[str, np.ndarray]:
-        with self._lock:
-            found = {p: self._cache[p] for p in predicates if p in self._cache}
-        missing = [p for p in dict.fromkeys(predicates) if p not in found]
-        if missing:
-            vecs = self._embed([predicate_text(p) for p in missing])
-            fresh = dict(zip(missing, vecs, strict=True))
-            with self._lock:
-                if len(self._cache) + len(missing) > self._cache_size:
-                    self._cache.clear()
-                self._cache.update(fresh)
-            found.update(fresh)
-        return found
+        unique = list(dict.fromkeys(predicates))
+        if not unique:
+            return {}
+        vectors = self._embed([predicate_text(p) for p in unique])
+        return dict(zip(unique, vectors, strict=True))
 
     def scores(self, question_vec: np.ndarray, predicates: Sequence[str]) -> dict[str, float]:
         vecs = self.vectors(predicates)

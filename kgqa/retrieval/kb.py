@@ -32,8 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from kgqa.domain import Fact
+from kgqa.embedding.text_cache import EmbedTexts
 from kgqa.graph.base import GraphStore
-from kgqa.retrieval.graph import EmbedTexts, PredicateScorer, predicate_text
+from kgqa.retrieval.graph import PredicateScorer, predicate_text
 from kgqa.retrieval.linking import STOPWORDS, LinkedEntity
 from kgqa.retrieval.path_alignment import AskedWords, alignment_scores
 from kgqa.retrieval.relation_examples import ExampleMatcher, mark_mention, unmarked

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from kgqa.atomic_file import write_atomically
+from kgqa.embedding.text_cache import EmbedTexts
 from kgqa.errors import InputError
-from kgqa.retrieval.graph import EmbedTexts
 from kgqa.retrieval.path_alignment import MENTION
 
 PLACEHOLDER = "[entity]"
