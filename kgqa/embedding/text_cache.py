@@ -32,6 +32,8 @@ class CachedTexts:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), dim) rows in the order of ``texts``, as ``embed`` would give them."""
+        if not texts:
+            return np.asarray(self._embed([]))
         found: dict[str, np.ndarray] = {}
         with self._lock:
             for text in texts:
@@ -47,8 +49,6 @@ class CachedTexts:
                 self._vectors.update(fresh)
                 while len(self._vectors) > self._capacity:
                     self._vectors.popitem(last=False)
-        if not texts:
-            return np.asarray(self._embed([]))
         return np.stack([found[t] for t in texts])
 
     def __len__(self) -> int:

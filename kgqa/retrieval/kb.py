@@ -34,7 +34,7 @@ import numpy as np
 from kgqa.domain import Fact
 from kgqa.embedding.text_cache import EmbedTexts
 from kgqa.graph.base import GraphStore
-from kgqa.retrieval.graph import PredicateScorer, predicate_text
+from kgqa.retrieval.graph import predicate_text
 from kgqa.retrieval.linking import STOPWORDS, LinkedEntity
 from kgqa.retrieval.path_alignment import AskedWords, alignment_scores
 from kgqa.retrieval.relation_examples import ExampleMatcher, mark_mention, unmarked
@@ -81,7 +81,6 @@ class KbAnswerer:
         self._examples = examples
         self._store = store
         self._embed = embed
-        self._paths_scorer = PredicateScorer(embed)
         self._max_hops = max_hops
         self._fanout = fanout
         self._max_paths = max_paths
@@ -150,10 +149,14 @@ class KbAnswerer:
             content = " ".join(w for w in _WORD.findall(plain) if w not in STOPWORDS) or plain
             readings[start] = (words, len(texts))
             texts += [plain, content, *(span.text for span in words.spans)]
-        vectors = np.asarray(self._embed(texts))
-        relations = self._paths_scorer.vectors(sorted({r for key in keys for r in key}))
+        names = sorted({r for key in keys for r in key})
         path_texts = {k: " ".join(predicate_text(p) for p in k) for k in keys}
-        path_vectors = self._paths_scorer.vectors(sorted(set(path_texts.values())))
+        paths = sorted(set(path_texts.values()))
+        # One call for the question's texts, the relation names and the paths' texts.
+        vectors = np.asarray(self._embed(texts + [predicate_text(r) for r in names] + paths))
+        at_paths = len(texts) + len(names)
+        relations = dict(zip(names, vectors[len(texts) : at_paths], strict=True))
+        path_vectors = dict(zip(paths, vectors[at_paths:], strict=True))
         w = _ALIGNMENT_WEIGHT
         scores: dict[str, dict[tuple[str, ...], float]] = {}
         for start, (words, at) in readings.items():
