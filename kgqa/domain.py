@@ -147,8 +147,13 @@ class Citation:
 
 @dataclass(slots=True)
 class Answer:
+    """``short`` is the answer itself (an entity, a date, a number, "yes"/"no", one of the
+    options a question compares; empty when abstaining); ``text`` explains it in one or two
+    cited sentences."""
+
     question: str
     text: str
+    short: str = ""
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
     # Set when the reader produced text whose citations did not check out.
