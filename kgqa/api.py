@@ -230,6 +230,10 @@ class KGQA:
             raise NotFoundError(f"no entity with id {entity_id!r}")
         return found[0], self.store.relations_of([entity_id], limit)
 
+    def health(self) -> None:
+        """Raises GraphStoreUnavailable when the store cannot be reached."""
+        self.store.ping()
+
     def stats(self) -> dict[str, Any]:
         counts: dict[str, Any] = self.store.stats().as_dict()
         counts["vectors"] = self.vectors.counts()
@@ -255,10 +259,22 @@ class KGQA:
         evidence = self.retrieve(question, top_k, history)
         return self.answerer.answer(evidence, history)
 
+    def answer(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> Answer:
+        """Answer from evidence already retrieved (``retrieve``), e.g. to score both steps."""
+        return self.answerer.answer(evidence, history)
+
     def stream(
-        self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
+        self,
+        question: str,
+        history: Sequence[ChatMessage] = (),
+        top_k: int | None = None,
+        evidence: Evidence | None = None,
     ) -> Iterator[StreamEvent]:
-        evidence = self.retrieve(question, top_k, history)
+        """"evidence", then "token"s, then one "answer". Pass ``evidence`` from ``retrieve``
+        to validate and retrieve before streaming starts (the service does, so bad input is a
+        plain 4xx)."""
+        if evidence is None:
+            evidence = self.retrieve(question, top_k, history)
         yield from self.answerer.stream(evidence, history)
 
     async def aask(
@@ -267,7 +283,11 @@ class KGQA:
         return await asyncio.to_thread(self.ask, question, history, top_k)
 
     async def astream(
-        self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
+        self,
+        question: str,
+        history: Sequence[ChatMessage] = (),
+        top_k: int | None = None,
+        evidence: Evidence | None = None,
     ) -> AsyncIterator[StreamEvent]:
         """The events of ``stream``, produced on a worker thread."""
         loop = asyncio.get_running_loop()
@@ -275,7 +295,7 @@ class KGQA:
 
         def produce() -> None:
             try:
-                for event in self.stream(question, history, top_k):
+                for event in self.stream(question, history, top_k, evidence):
                     loop.call_soon_threadsafe(queue.put_nowait, event)
             except BaseException as e:  # noqa: BLE001 - handed to the consumer
                 loop.call_soon_threadsafe(queue.put_nowait, e)
