@@ -78,8 +78,10 @@ _WH_TYPES = {
 }
 _HOW_NUMBER = re.compile(r"\bhow\s+(many|much|long|old|far|tall|high|big|large)\b", re.I)
 _WH_WORD = re.compile(r"\b(who|whom|whose|where|when|what|which|how)\b", re.I)
-# "..., A or B?" and "... first A or B?": the options end the question.
-_TAIL_OPTIONS = re.compile(r",\s*(?P<a>[^,?]+?),?\s+or\s+(?P<b>[^,?]+?)\s*\??\s*$", re.I)
+# "..., A or B?", "...: A or B?" and "... first A or B?": the options end the question;
+# "Which band, A or B, had more members?": they stand between commas.
+_TAIL_OPTIONS = re.compile(r"[,:]\s*(?P<a>[^,:?]+?),?\s+or\s+(?P<b>[^,:?]+?)\s*\??\s*$", re.I)
+_INNER_OPTIONS = re.compile(r",\s*(?P<a>[^,?]+?)\s+or\s+(?P<b>[^,?]+?)\s*,", re.I)
 _BARE_OPTIONS = re.compile(r"(?P<a>[^,?]+?)\s+or\s+(?P<b>[^,?]+?)\s*\??\s*$", re.I)
 # A run of name-like words ending just before " or " (lower-case joiners allowed inside).
 _NAME_RUN = re.compile(
@@ -139,11 +141,10 @@ def _noun_type(rest: list[str]) -> AnswerType:
 def _options(text: str) -> tuple[str, ...]:
     if not re.search(r"\bor\b", text, re.I):
         return ()
-    match = _TAIL_OPTIONS.search(text)
-    if match:
-        a, b = match.group("a"), match.group("b")
-        if " or " not in a.lower():
-            return _clean(a, b)
+    for pattern in (_TAIL_OPTIONS, _INNER_OPTIONS):
+        match = pattern.search(text)
+        if match and " or " not in match.group("a").lower():
+            return _clean(match.group("a"), match.group("b"))
     match = _BARE_OPTIONS.search(text)
     if not match:
         return ()

@@ -26,6 +26,7 @@ _YES_NO = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|n't|never|different|neither|no)\b", re.IGNORECASE)
 _FIRST = re.compile(r"^(.+?(?:[.!?](?=\s|$)|\n|$))", re.DOTALL)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 _NAME = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+(?:of|de|la|von|van|the)?\s*[A-Z][\w'’\-]*)*")
 
 
@@ -102,6 +103,6 @@ def _typed_span(
 def _spans(sentence: str, wanted: AnswerType) -> list[str]:
     if wanted == AnswerType.DATE:
         return [m.group(0) for m in DATE.finditer(sentence)]
-    if wanted == AnswerType.NUMBER:
-        return [m.group(0) for m in _NUMBER.finditer(sentence)]
+    if wanted == AnswerType.NUMBER:  # a count, not the year it was counted in
+        return [m.group(0) for m in _NUMBER.finditer(sentence) if not _YEAR.fullmatch(m.group(0))]
     return [m.group(0) for m in _NAME.finditer(sentence)]
