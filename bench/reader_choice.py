@@ -43,6 +43,7 @@ def main() -> int:
     p.add_argument("--models", default=",".join(MODELS), help="comma-separated model names")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--extractive", action="store_true", help="also the extractive reader")
+    p.add_argument("--limit", type=int, help="answer only the first N questions of the sample")
     p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
     args = p.parse_args()
 
@@ -50,6 +51,8 @@ def main() -> int:
     settings = Settings(data_dir=args.store / split.name, reader={"backend": "extractive"})
     with KGQA.open(settings) as kg:
         kg.ingest_documents(split.documents)
+        if args.limit is not None:
+            split.questions = split.questions[: args.limit]
         evidence = [kg.retrieve(q.text, top_k=5) for q in split.questions]
         contained = [
             contains_answer([p.text for p in e.passages], q.answers)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
-from kgqa.answers.compare import Decision, decide_options, decide_same
+from kgqa.answers.compare import Decision, decide_by_words, decide_options, decide_same
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence
@@ -114,11 +114,14 @@ class StreamEvent:
 NO_EVIDENCE = "I don't know: nothing in the knowledge base matches the question."
 UNSUPPORTED = "I don't know: the model's answer was not supported by the evidence."
 
-# A short answer needs a few tokens; the cap stops a small reader that runs on (measured:
-# SmolLM2 and Qwen2.5 0.5B short answers with their marker fit in 24 tokens on hotpotqa-dev).
+# A short answer and its marker need a few tokens; the cap stops a small reader that runs on.
 ANSWER_TOKENS = 32
 # Candidates offered to the reader in its prompt.
 PROMPT_CANDIDATES = 5
+# Evidence characters in the reader's prompt (about 600 tokens). A short answer chosen among
+# candidates needs less context than free text, and prefill dominates a small reader's time on
+# CPU: a 6,000-character prompt took SmolLM2-135M over a minute on the shared 2-core machine.
+ANSWER_CONTEXT_CHARS = 2400
 # A candidate answers on its own (the reader abstained or was not supported) only when its
 # sentence shares at least one question word beyond the candidate itself, or it comes from a
 # fact of a question entity (scores in kgqa.answers.candidates).
@@ -135,6 +138,8 @@ class AnswerPlan:
     prompt: list[ChatMessage]
     # A comparison or "same ..." question settled by the dates or origins in the evidence.
     decision: Decision | None = None
+    # The option to give when the reader names none (the page sharing most question words).
+    fallback: Decision | None = None
 
 
 class Answerer:
@@ -149,7 +154,7 @@ class Answerer:
     ) -> None:
         self._reader = reader
         self._max_new_tokens = min(max_new_tokens, ANSWER_TOKENS)
-        self._context_chars = context_chars
+        self._context_chars = min(context_chars, ANSWER_CONTEXT_CHARS)
         self._tagger: Tagger = tagger if tagger is not None else SpacyTagger()
 
     def plan(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> AnswerPlan:
@@ -157,11 +162,13 @@ class Answerer:
         qtype = classify(evidence.question)
         candidates: list[Candidate] = []
         decision: Decision | None = None
+        fallback: Decision | None = None
         sources = candidate_sources(items, evidence)
         if items and qtype.kind == QuestionKind.WH:
             candidates = compose(evidence.question, qtype, sources, self._tagger)
         elif items and qtype.kind == QuestionKind.COMPARISON:
             decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
+            fallback = decide_by_words(evidence.question, qtype.options, sources)
         elif items and qtype.kind == QuestionKind.YES_NO:
             entities = named_entities(evidence.question)
             decision = decide_same(evidence.question, entities, sources, self._tagger)
@@ -175,7 +182,7 @@ class Answerer:
             max_chars=self._context_chars,
             hint=_hint(qtype, candidates),
         )
-        return AnswerPlan(items, qtype, candidates, prompt, decision)
+        return AnswerPlan(items, qtype, candidates, prompt, decision, fallback)
 
     def prompt(
         self, evidence: Evidence, history: Sequence[ChatMessage]
@@ -187,6 +194,8 @@ class Answerer:
         plan = self.plan(evidence, history)
         if not plan.items:
             return self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
+        if plan.decision is not None:  # the evidence settled it: no reader needed
+            return self.finish(evidence, plan.items, "", 0.0, plan=plan)
         started = time.perf_counter()
         try:
             [text] = self._reader.generate([plan.prompt], self._max_new_tokens)
@@ -203,6 +212,11 @@ class Answerer:
         yield StreamEvent("evidence", items=tuple(plan.items))
         if not plan.items:
             answer = self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
+            yield StreamEvent("answer", answer=answer)
+            return
+        if plan.decision is not None:
+            answer = self.finish(evidence, plan.items, "", 0.0, plan=plan)
+            yield StreamEvent("token", text=answer.text)
             yield StreamEvent("answer", answer=answer)
             return
         started = time.perf_counter()
@@ -311,6 +325,9 @@ def _finish_typed(
         # Dates and origins read from each side's own page beat a small reader's choice.
         decided = list(plan.decision.items)
         support = Support(Verdict.SUPPORTED, plan.decision.short, decided, "decided")
+    if support.verdict == Verdict.REJECTED and plan.fallback is not None:
+        chosen = plan.fallback
+        support = Support(Verdict.CORRECTED, chosen.short, list(chosen.items), "by words")
     kb = plan.candidates[0] if evidence.kb_answers and plan.candidates else None
     if kb is not None and support.verdict != Verdict.SUPPORTED:
         # A relation path answers it: say so, citing the path's facts.

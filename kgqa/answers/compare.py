@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kgqa.answers.candidates import CandidateSource, Tagger, sentences
 from kgqa.answers.normal import contains, normalise
+from kgqa.keyword.tokenize import tokenize
 
 _EARLIER = re.compile(r"\b(first|earlier|earliest|older|oldest|before|sooner)\b", re.I)
 _LATER = re.compile(r"\b(later|latest|last|recently|recent|younger|youngest|newer|after)\b", re.I)
@@ -192,3 +193,23 @@ def _origin(page: CandidateSource, tagger: Tagger) -> list[tuple[str, str]] | No
         (label, normalise(t)) for t, label in tagger.tag([head])[0] if label in ("NORP", "GPE")
     ]
     return spans or None
+
+
+def decide_by_words(
+    question: str, options: Sequence[str], sources: Sequence[CandidateSource]
+) -> Decision | None:
+    """The option whose own page shares most of the question's other words ("Which writer was
+    from England, A or B?": the page that says England). A fallback for a reader that names
+    neither option; None on a tie."""
+    own = {w for o in options for w in tokenize(o)}
+    wanted = set(tokenize(question)) - own
+    scored = []
+    for option in options:
+        page = page_of(option, sources)
+        if page is None:
+            return None
+        scored.append((len(set(tokenize(page.text)) & wanted), option, page.n))
+    scored.sort(reverse=True)
+    if len(scored) < 2 or scored[0][0] == scored[1][0]:
+        return None
+    return Decision(scored[0][1], tuple(n for _, _, n in scored))

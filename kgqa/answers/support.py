@@ -45,7 +45,8 @@ _NAMED = re.compile(r"[A-Z0-9][\w'’\-.]*(?:\s+(?:of|de|la|von|van|the)?\s*[A-Z
 
 
 def named_entities(question: str) -> list[str]:
-    words = question.strip().split(" ", 1)
+    # "Garbo (Film)": the qualifier disambiguates a title, it is not another entity.
+    words = re.sub(r"\s*\([^)]*\)", "", question).strip().split(" ", 1)
     rest = words[1] if len(words) > 1 else ""
     return [m.group(0).strip(".") for m in _NAMED.finditer(rest) if len(m.group(0)) > 1]
 

@@ -9,6 +9,7 @@ import pytest
 
 from kgqa.answering import UNSUPPORTED, Answerer
 from kgqa.answers.candidates import Candidate, CandidateSource, compose
+from kgqa.answers.compare import decide_by_words, decide_options, decide_same
 from kgqa.answers.normal import contains, normalise
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence
@@ -332,3 +333,59 @@ def test_stream_ends_with_the_checked_answer() -> None:
 
 def test_question_type_carries_options() -> None:
     assert QuestionType(QuestionKind.YES_NO).options == ()
+
+
+# -- comparisons decided from the evidence -------------------------------------------------------
+def _pages(*pages: tuple[str, str]) -> list[CandidateSource]:
+    return [CandidateSource(n, "passage", t, text) for n, (t, text) in enumerate(pages, start=1)]
+
+
+def test_born_first_is_decided_from_each_option_s_page() -> None:
+    question = "Who was born first, Arthur Conan Doyle or Penelope Lively?"
+    sources = _pages(
+        ("Penelope Lively", "Dame Penelope Lively (born 17 March 1933) is a British writer."),
+        ("Arthur Conan Doyle", "Sir Arthur Conan Doyle (22 May 1859 – 7 July 1930) was a writer."),
+    )
+    decision = decide_options(question, classify(question).options, sources, None)
+    assert decision is not None and decision.short == "Arthur Conan Doyle"
+    assert set(decision.items) == {1, 2}
+
+
+def test_a_director_comparison_hops_to_the_director_s_page() -> None:
+    question = "Which film has the director who died later, Night Train or Red Gap?"
+    sources = _pages(
+        ("Night Train", "Night Train is a 1950 drama film directed by Ann Smith."),
+        ("Red Gap", "Red Gap is a 1948 western directed by Bob Jones."),
+        ("Ann Smith", "Ann Smith (1900 – 1960) was a director."),
+        ("Bob Jones", "Bob Jones (1890 – 1975) was a director."),
+    )
+    tagger = TableTagger({"Ann Smith": "PERSON", "Bob Jones": "PERSON"})
+    decision = decide_options(question, classify(question).options, sources, tagger)
+    assert decision is not None and decision.short == "Red Gap" and decision.items == (3, 4)
+
+
+def test_same_nationality_compares_the_heads_of_both_pages() -> None:
+    question = "Are Kurram Garhi and Trojkrsti located in the same country?"
+    sources = _pages(
+        ("Kurram Garhi", "Kurram Garhi is a village in Pakistan."),
+        ("Trojkrsti", "Trojkrsti is a village in North Macedonia."),
+    )
+    tagger = TableTagger({"Pakistan": "GPE", "North Macedonia": "GPE"})
+    entities = ["Kurram Garhi", "Trojkrsti"]
+    decision = decide_same(question, entities, sources, tagger)
+    assert decision is not None and decision.short == "no"
+    same = _pages(("Kurram Garhi", "A village in Pakistan."), ("Trojkrsti", "Also in Pakistan."))
+    decision = decide_same(question, entities, same, tagger)
+    assert decision is not None and decision.short == "yes"
+
+
+def test_without_dates_a_comparison_falls_back_to_the_page_that_says_it() -> None:
+    question = "Which writer was from England, Henry Roth or Robert Erskine Childers?"
+    sources = _pages(
+        ("Henry Roth", "Henry Roth was an American novelist."),
+        ("Robert Erskine Childers", "Robert Erskine Childers was an author from England."),
+    )
+    options = classify(question).options
+    assert decide_options(question, options, sources, None) is None
+    decision = decide_by_words(question, options, sources)
+    assert decision is not None and decision.short == "Robert Erskine Childers"
