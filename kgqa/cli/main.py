@@ -332,14 +332,15 @@ def neo4j_start(
     """Start Neo4j 5.26 in the background (builds the launcher with Maven once)."""
     from kgqa.graph.neo4j_server import Neo4jServer
 
+    running = Neo4jServer(home=home, port=port)
+    if running.is_running():
+        out.print(f"already running (pid file {running.pid_path})")
+        return
     password_file = home / "password"
     stored = password is None
     if password is None:
         password = _stored_password(password_file)
     server = Neo4jServer(home=home, port=port, password=password)
-    if server.is_running():
-        out.print(f"already running (pid file {server.pid_path})")
-        return
     try:
         uri = server.start()
     except KGQAError as e:
