@@ -47,22 +47,20 @@ class ReaderSlot:
         self._data_dir = data_dir
         self._reader: Reader | None = None
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        """The reader's name, or the configured backend while none is built."""
-        reader = self._reader
-        return reader.name if reader is not None else self._settings.backend
+        # The reader's name once there is one; the configured backend until then.
+        self.name: str = settings.backend
 
     def current(self) -> Reader:
         with self._lock:
             if self._reader is None:
                 self._reader = build_reader(self._settings, self._data_dir)
+                self.name = self._reader.name
             return self._reader
 
     def use(self, reader: Reader) -> None:
         with self._lock:
             self._reader = reader
+            self.name = reader.name
 
     def warm_up(self) -> None:
         self.current().warm_up()
