@@ -269,7 +269,7 @@ class _TripleIndex:
         import faiss
 
         from ingest.triples import read_triples
-        from kgqa.embedding.factory import embedder_for
+        from kgqa.embedding.factory import Embedders
 
         self._triples = [
             tuple(item[1])
@@ -277,7 +277,8 @@ class _TripleIndex:
             for item in read_triples(path)
             if isinstance(item, tuple)
         ]
-        self._embedder = embedder_for(kg.settings.models, "en")
+        # Its own instance of the English model (the baseline shares nothing with the system).
+        self._embedder = Embedders(kg.settings.models).for_language("en")
         self._embedder.warm_up()
         texts = [f"{s} {p} {o}".replace("_", " ") for s, p, o in self._triples]
         vectors = np.asarray(self._embedder.embed(texts, kind="passage"), dtype=np.float32)

@@ -198,7 +198,7 @@ def create_app(settings: Settings | None = None, kg: Any = None) -> FastAPI:
     @app.get("/readyz", tags=["health"])
     async def readyz(request: Request) -> JSONResponse:
         try:
-            await asyncio.to_thread(kgqa(request).store.ping)
+            await asyncio.to_thread(kgqa(request).health)
         except KGQAError as e:
             return JSONResponse({"status": "unavailable", "error": str(e)}, status_code=503)
         return JSONResponse({"status": "ready"})
@@ -334,7 +334,7 @@ async def _events(kg: Any, evidence: Any, history: list[ChatMessage]) -> AsyncIt
 
     def produce() -> None:
         try:
-            for event in kg.answerer.stream(evidence, history):
+            for event in kg.stream(evidence.question, history, evidence=evidence):
                 loop.call_soon_threadsafe(queue.put_nowait, event)
         except BaseException as e:  # noqa: BLE001 - handed to the consumer
             loop.call_soon_threadsafe(queue.put_nowait, e)
