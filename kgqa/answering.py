@@ -122,6 +122,10 @@ PROMPT_CANDIDATES = 5
 # candidates needs less context than free text, and prefill dominates a small reader's time on
 # CPU: a 6,000-character prompt took SmolLM2-135M over a minute on the shared 2-core machine.
 ANSWER_CONTEXT_CHARS = 2400
+# The reader's supported short answer gives way to the top candidate when that candidate's
+# sentence shares this many more question words ("Paris", cited from Pierre Curie's page, for
+# "Where was Zorblax Quintavian born?" against "Zorblax Quintavian ... born in ... Vellmora").
+OVERRIDE_MARGIN = 2.0
 # A candidate answers on its own (the reader abstained or was not supported) only when its
 # sentence shares at least one question word beyond the candidate itself, or it comes from a
 # fact of a question entity (scores in kgqa.answers.candidates).
@@ -321,6 +325,8 @@ def _finish_typed(
     short = extract_short(reply, evidence.question, plan.qtype, plan.candidates)
     trusted = [c for c in plan.candidates if c.score >= MIN_CANDIDATE_SCORE]
     support = check_support(short, plan.qtype, evidence.question, cited, texts, trusted)
+    if support.verdict == Verdict.SUPPORTED and plan.qtype.kind == QuestionKind.WH:
+        support = _prefer_clear_candidate(support, trusted, texts)
     if plan.decision is not None:
         # Dates and origins read from each side's own page beat a small reader's choice.
         decided = list(plan.decision.items)
@@ -341,6 +347,23 @@ def _finish_typed(
     answer.citations = [by_n[n].citation() for n in support.cited]
     answer.text = explanation(support, reply, plan.qtype, evidence.question, texts)
     return answer
+
+
+def _prefer_clear_candidate(
+    support: Support, candidates: Sequence[Candidate], texts: dict[int, str]
+) -> Support:
+    if not candidates:
+        return support
+    top = candidates[0]
+    mine = next((c for c in candidates if contains(c.text, support.short)), None)
+    if mine is top or (mine is not None and top.score - mine.score < OVERRIDE_MARGIN):
+        return support
+    if mine is None and top.score < OVERRIDE_MARGIN:
+        return support
+    found = [n for n in top.items if n in texts and contains(texts[n], top.text)]
+    if not found:
+        return support
+    return Support(Verdict.CORRECTED, top.text, found[:2], "a clearly better candidate")
 
 
 def explanation(

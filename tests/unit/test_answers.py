@@ -389,3 +389,14 @@ def test_without_dates_a_comparison_falls_back_to_the_page_that_says_it() -> Non
     assert decide_options(question, options, sources, None) is None
     decision = decide_by_words(question, options, sources)
     assert decision is not None and decision.short == "Robert Erskine Childers"
+
+
+def test_a_supported_answer_from_an_unrelated_page_gives_way_to_a_clear_candidate() -> None:
+    evidence = _evidence(
+        "Where was Zorblax Quintavian born?",
+        "Zorblax Quintavian was a glassblower born in the town of Vellmora in 1911.",
+        "Pierre Curie was a French physicist, born in Paris in 1859.",
+    )
+    tags = TableTagger({"Vellmora": "GPE", "Paris": "GPE", "Zorblax Quintavian": "PERSON"})
+    answer = Answerer(ScriptedReader("Paris [2]"), 128, 6000, tagger=tags).answer(evidence)
+    assert answer.short == "Vellmora" and [c.n for c in answer.citations] == [1]
