@@ -90,6 +90,7 @@ def main() -> None:
 
     corpus = load_2wiki(DATA, args.sample, args.seed)
     work = Path(tempfile.mkdtemp(prefix="kgqa-bench-facts-"))
+    print(f"stores under {work} (kept: `kgqa eval facts --store` reads them)", file=sys.stderr)
     rows_file = work / "passages.json"
     rows = [{"title": d.title, "text": d.text} for d in corpus.documents]
     rows_file.write_text(json.dumps(rows), encoding="utf-8")

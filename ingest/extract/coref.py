@@ -3,8 +3,9 @@
 Wikipedia-style passages are about their title (the topic), and refer back to it with a pronoun
 ("He was married to Teutberga") or a definite description ("The film was directed by ..."):
 
-- the topic's own pronoun is the first "he" or "she" of the passage; "it", "its", "they" refer
+- the topic's own pronoun is the passage's most used of "he" and "she"; "it", "its", "they" refer
   to the topic too;
+- a possessive in a coordination ("Duke Bolko II and his wife Guta") is the first name's;
 - a possessive ("his sister") in a clause whose subject is a named person is that person's;
 - a pronoun of the other gender ("She" in a passage about a man) refers to the latest person
   named before it who is not the topic and not only the object of an "of" ("daughter of Boso"
@@ -79,12 +80,29 @@ class Coreference:
     def _pronoun(self, token: Any, lower: str) -> int | None:
         gender = "m" if lower in MALE else "f" if lower in FEMALE else None
         if token.dep_ == "poss":
+            listed = self._listed_before(token)
+            if listed is not None:
+                return listed
             bound = self._clause_subject(token)
             if bound is not None:
                 return bound
         if gender is None or self.topic_gender is None or gender == self.topic_gender:
             return self.topic
         return self._latest_person(token)
+
+    def _listed_before(self, token: Any) -> int | None:
+        """ "the son of Duke Bolko II and his wife Guta": his = the name the phrase is
+        coordinated with."""
+        head = token.head
+        if head.dep_ != "conj":
+            return None
+        for t in head.head.subtree:
+            if t.i >= token.i:
+                break
+            index = self._token_mention.get(t.i)
+            if index is not None and index in self._persons:
+                return index
+        return None
 
     def _clause_subject(self, token: Any) -> int | None:
         """ "Ruaidhrí faced resistance from his sister": a possessive binds to the named subject
@@ -116,12 +134,12 @@ class Coreference:
 
 
 def _first_gender(doc: Any) -> str | None:
-    for token in doc:
-        if token.lower_ in MALE:
-            return "m"
-        if token.lower_ in FEMALE:
-            return "f"
-    return None
+    """The gender of the passage's most used personal pronouns: those are the topic's."""
+    male = sum(token.lower_ in MALE for token in doc)
+    female = sum(token.lower_ in FEMALE for token in doc)
+    if male == female:
+        return None
+    return "m" if male > female else "f"
 
 
 def _topic_nouns(doc: Any) -> set[str]:

@@ -7,6 +7,7 @@ fixed shapes; the parse does not relate them, so a pattern does:
 - ``(died October 1346)``, ``(d. 20 March 851)``           -> died on
 - ``(15 November 1911 – 17 May 2003)``, ``(835 –)``         -> born on, died on
 - ``(c. 1100 - 1150)``                                      -> born on, died on
+- ``(22 September 1869, Évreux – 9 December 1925, Paris)`` -> and born in, died in
 
 Nested parentheses (alternative names with their own years) are skipped, and a part of the
 parenthesis that is neither shape (``born Manó Kaminer``) is ignored.
@@ -38,7 +39,7 @@ _OPEN_RANGE = re.compile(r"^\s*[-–—]\s*\)?\s*$")
 
 @dataclass(slots=True, frozen=True)
 class LifeDate:
-    predicate: str  # "born on" or "died on"
+    predicate: str  # "born on" or "died on"; "born in" or "died in" for a place
     start: int  # offsets into the text given to ``life_dates``
     end: int
 
@@ -82,6 +83,35 @@ def life_dates(text: str, start: int, end: int) -> list[LifeDate]:
             out.append(LifeDate("died on", base + dates[1].start(), base + dates[1].end()))
         elif _LEAD.match(before) and len(dates) == 1 and _OPEN_RANGE.match(part[first.end() :]):
             out.append(LifeDate("born on", base + first.start(), base + first.end()))
+        elif _LEAD.match(before) and len(dates) == 2:
+            out.extend(_dates_with_places(part, base, dates))
+    return out
+
+
+# "22 September 1869, Évreux – 9 December 1925, Paris", "3 February 1909, in Carcassonne – ..."
+_WORD = r"[^\W\d_][\w'’.-]*"
+_PLACE_AFTER = re.compile(rf"^,\s*(?:in\s+|at\s+)?({_WORD}(?:[ -]{_WORD})*)\s*$")
+_DASH = re.compile(r"\s[-–—]\s|[–—]")
+
+
+def _dates_with_places(part: str, base: int, dates: list[re.Match[str]]) -> list[LifeDate]:
+    between = part[dates[0].end() : dates[1].start()]
+    dash = _DASH.search(between)
+    if dash is None:
+        return []
+    out = [
+        LifeDate("born on", base + dates[0].start(), base + dates[0].end()),
+        LifeDate("died on", base + dates[1].start(), base + dates[1].end()),
+    ]
+    for predicate, after, offset in (
+        ("born in", between[: dash.start()], dates[0].end()),
+        ("died in", part[dates[1].end() :], dates[1].end()),
+    ):
+        place = _PLACE_AFTER.match(after.rstrip(" ;."))
+        if place is not None and all(w[0].isupper() for w in place.group(1).split()):
+            out.append(
+                LifeDate(predicate, base + offset + place.start(1), base + offset + place.end(1))
+            )
     return out
 
 

@@ -5,8 +5,8 @@
   belong to the name.
 - The titles of the documents being ingested are entity names: where one occurs verbatim in a
   chunk it is a mention, even when the small NER model misses it ("Ermengarde of Tours").
-- Life dates found in parentheses (ingest.extract.dates) are DATE mentions of their own, so
-  "(December 24, 1886 April 11, 1962)" gives two dates, not one run-on span.
+- Life dates (and places) found in parentheses (ingest.extract.dates) are mentions of their
+  own, so "(December 24, 1886 April 11, 1962)" gives two dates, not one run-on span.
 
 Overlaps are settled by priority (life dates, then titles, then NER), longer spans first.
 """
@@ -24,14 +24,15 @@ _MIN_TITLE = 3
 
 
 def entity_spans(
-    doc: Any, titles: Sequence[str], dates: Sequence[tuple[int, int]]
+    doc: Any, titles: Sequence[str], lives: Sequence[tuple[int, int, str]]
 ) -> list[tuple[Any, str]]:
-    """(span, label) of the chunk's mentions, in text order, without overlaps."""
+    """(span, label) of the chunk's mentions, in text order, without overlaps. ``lives`` are
+    the (start, end, label) of life dates and places, in chunk offsets."""
     candidates: list[tuple[int, int, int, str]] = []  # (priority, start token, end token, label)
-    for start, end in dates:
+    for start, end, label in lives:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
-            candidates.append((0, span.start, span.end, "DATE"))
+            candidates.append((0, span.start, span.end, label))
     ner = _repaired_ents(doc)
     labels = {t: label for s, e, label in ner for t in range(s, e)}
     for start, end in _title_matches(doc.text, titles):

@@ -28,7 +28,7 @@ membership relations read left to right: ``(Marie Curie, born in, Warsaw)``.
 | composer | composer of the music of X | composed by, music by |
 | performer | performer of the song / album X | sung by, performed by, song by, album by |
 | cast member | actor starring in X | star (inverted), starring |
-| publisher | publisher of X | published by |
+| publisher | publisher, distributor or label of X | published by, released by |
 | founded by | founder of the organisation X | founded by, found (inverted) |
 | located in | a place X lies in | located in, situated in, village in |
 | country | X's country (citizenship or origin) | "is a British director", "an Iranian film" |
@@ -170,8 +170,6 @@ _FIXED: dict[str, tuple[str, bool]] = {
             "song by",
             "album by",
             "single by",
-            "release by",
-            "released by",
             "record by",
             "ep by",
         ],
@@ -182,7 +180,11 @@ _FIXED: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(
         ["starred in", "star in", "appear in", "act in", "cast in"], ("cast member", True)
     ),
-    **dict.fromkeys(["published by", "publish by"], ("publisher", False)),
+    # "released by Paramount Pictures": the distributor or label that put the work out.
+    **dict.fromkeys(
+        ["published by", "publish by", "released by", "release by", "distributed by"],
+        ("publisher", False),
+    ),
     **dict.fromkeys(["publish", "publisher of"], ("publisher", True)),
     **dict.fromkeys(
         ["founded by", "established by", "co-founded by", "found by"], ("founded by", False)
@@ -210,9 +212,7 @@ _FIXED: dict[str, tuple[str, bool]] = {
             "suburb in",
             "neighborhood in",
             "neighbourhood in",
-            "region of",
             "capital of",
-            "part of",
             "located on",
             "hamlet in",
             "parish in",
@@ -223,8 +223,6 @@ _FIXED: dict[str, tuple[str, bool]] = {
             "lie in",
             "locality in",
             "borough in",
-            "province of",
-            "state of",
         ],
         ("located in", False),
     ),

@@ -42,6 +42,17 @@ ANIMATE_TYPES = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC", TOP
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC", TOPIC})
 # "a British director", "an Iranian film", "a Georgia-born actor": the subject's country.
 NATIONALITY_TYPES = frozenset({"NORP", "GPE"})
+# Relations whose subject is a work (a film, a song, a book, a company's product).
+WORK_RELATIONS = frozenset(
+    {"director", "producer", "author", "composer", "performer", "cast member", "publisher"}
+)
+NOT_WORKS = frozenset({"NORP", "GPE", "LOC", "DATE", "LANGUAGE", "EVENT", "LAW"})
+# What an award's name says it is ("Academy Award", "Nobel Prize", "Order of Lenin").
+AWARD_WORDS = re.compile(
+    r"award|prize|medal|order\b|cross\b|trophy|oscar|grammy|emmy|tony|bafta|golden|honou?r|"
+    r"fellowship|laureate|cup\b|championship|title|decoration|star\b|globe|bear\b|lion\b|palm",
+    re.I,
+)
 # Dated relations of works, not of the people who made them.
 WORK_DATES = frozenset({"published on"})
 # Words of a copula's attribute that say what the work is: its year is its publication date.
@@ -106,11 +117,13 @@ def load_model(name: str) -> Any:
 
 
 def _names_topic(surface: str, title: str) -> bool:
-    """Whether a one-word name is the passage topic's first or last name ("Curtiz" in the
-    passage on Michael Curtiz): the mention then carries the topic's name, so it resolves to
-    the topic and not to an entity of its own."""
-    words = title.split()
-    return len(words) >= 2 and " " not in surface and surface in (words[0], words[-1])
+    """Whether a name is a short form of the passage topic's ("Curtiz" in the passage on
+    Michael Curtiz, "Victor Emmanuel" in the one on Victor Emmanuel III of Italy): the mention
+    then carries the topic's name, so it resolves to the topic, not to an entity of its own."""
+    words, said = title.split(), surface.split()
+    if len(words) < 2 or not said or len(said) >= len(words):
+        return False
+    return said == words[: len(said)] or (len(said) == 1 and said[0] == words[-1])
 
 
 def is_date(mention: RawMention) -> bool:
@@ -122,7 +135,8 @@ def _extract_one(chunk: Chunk, doc: Any, title: str, known: Sequence[str]) -> Ch
     out = ChunkExtraction(chunk.id, chunk.doc_id)
     lives = _life_date_spans(doc, title, chunk.index == 0)
     token_mention: dict[int, int] = {}
-    for span, label in entity_spans(doc, known, [(s, e) for _, _, s, e in lives]):
+    spans = [(s, e, "DATE" if p.endswith(" on") else "GPE") for p, _, s, e in lives]
+    for span, label in entity_spans(doc, known, spans):
         if label in DROPPED_TYPES or not span.text.strip():
             continue
         index = len(out.mentions)
@@ -158,13 +172,13 @@ def _extract_one(chunk: Chunk, doc: Any, title: str, known: Sequence[str]) -> Ch
             in_sentence.append(topic)
         out.relations.extend(cooccurrences(in_sentence, start, end))
         found = _triples(sent, ctx) + _life_triples(sent, lives, ctx)
-        _add_typed(out, found, start, end)
+        _add_typed(out, found, start, end, title)
         first_sentence = False
     return out
 
 
 def _add_typed(
-    out: ChunkExtraction, found: list[tuple[int, str, int]], start: int, end: int
+    out: ChunkExtraction, found: list[tuple[int, str, int]], start: int, end: int, title: str
 ) -> None:
     """Canonical typed relations from surface triples; unnamed phrases are left out."""
     seen: set[tuple[int, str, int]] = set()
@@ -179,9 +193,9 @@ def _add_typed(
         subject, object_ = (o, s) if name.inverted else (s, o)
         if is_date(out.mentions[subject]):
             continue  # a date is never a subject
-        person = out.mentions[subject].type == "PERSON"
-        if name.predicate in WORK_DATES and person and phrase != "dated work":
-            continue  # "Minaj released ... in 2010" dates a work, not the person
+        subject_m, object_m = out.mentions[subject], out.mentions[object_]
+        if not _plausible(name.predicate, name.inverted, phrase, subject_m, object_m, title):
+            continue
         key = (subject, name.predicate, object_)
         if key not in seen:
             seen.add(key)
@@ -190,6 +204,30 @@ def _add_typed(
                     subject, name.predicate, object_, "syntactic", start, end, surface=phrase
                 )
             )
+
+
+def _plausible(
+    predicate: str,
+    inverted: bool,
+    phrase: str,
+    subject: RawMention,
+    object_: RawMention,
+    title: str,
+) -> bool:
+    """Type checks that keep a right phrase off the wrong pair (measured on 2Wiki samples)."""
+    if predicate in WORK_DATES and subject.type == "PERSON" and phrase != "dated work":
+        return False  # "Minaj released ... in 2010" dates a work, not the person
+    if predicate in WORK_RELATIONS:
+        if subject.type in NOT_WORKS:
+            return False  # "Westerns featuring Clint Eastwood"
+        # A person as the work: only the passage's topic, which the NER often calls a person
+        # ("Aas Ka Panchhi"); otherwise a misparse ("directed by X, written by Y": X wrote).
+        if subject.type == "PERSON" and subject.surface != title:
+            return False
+    # "received a B.A.", "an Academy Award nominated for ...": not awards and their winners.
+    return predicate != "award" or (
+        bool(AWARD_WORDS.search(object_.surface)) and not AWARD_WORDS.search(subject.surface)
+    )
 
 
 class _Sentence:
@@ -215,6 +253,10 @@ class _Sentence:
             resolved = self.coref.resolve(token)
             if resolved is not None:
                 return resolved
+        if self.opening and token.pos_ == "NOUN" and token.lemma_.lower() in WORK_NOUNS:
+            # "X is a 1944 American two- reel western film directed by Y", however parsed:
+            # the work the opening sentence describes is the topic.
+            return self.topic
         opening_subject = token.dep_ in SUBJECTS | {"acomp", "attr"} and token.pos_ != "NOUN"
         if as_subject and self.opening and opening_subject:
             return self.topic
@@ -469,12 +511,13 @@ def _life_triples(
     for predicate, paren, start, _end in lives:
         if not sent.start_char <= paren < sent.end_char:
             continue
-        date_token = next((t for t in sent if t.idx == start), None)
-        if date_token is None or date_token.i not in ctx.token_mention:
+        token = next((t for t in sent if t.idx == start), None)
+        if token is None or token.i not in ctx.token_mention:
             continue
         subject = _named_before(sent, paren, ctx)
         if subject is not None:
-            out.append((subject, predicate.replace(" on", ""), ctx.token_mention[date_token.i]))
+            # "born"/"died" with a date object, "born in"/"died in" with a place
+            out.append((subject, predicate.replace(" on", ""), ctx.token_mention[token.i]))
     return out
 
 

@@ -115,3 +115,15 @@ def test_scoring_counts_direction_and_inverse_names() -> None:
         ],  # fmt: skip
     )
     assert (precision["matched"], precision["precision"]) == (2, 50.0)
+
+
+def test_life_places_beside_the_dates() -> None:
+    assert _dates("André Beaunier (22 September 1869, Évreux – 9 December 1925, Paris) was") == [
+        ("born on", "22 September 1869"),
+        ("died on", "9 December 1925"),
+        ("born in", "Évreux"),
+        ("died in", "Paris"),
+    ]
+    assert ("born in", "Carcassonne") in _dates(
+        "André Cayatte( 3 February 1909, in Carcassonne – 6 February 1989, in Paris)"
+    )
