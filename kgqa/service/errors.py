@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kgqa.errors import (
     ConfigError,
@@ -31,6 +32,20 @@ class RequestTooLarge(InputError):
     """The request body is over ServiceSettings.max_body_bytes."""
 
 
+class UnsupportedMediaType(InputError):
+    """The request body is in a format the route does not take."""
+
+
+class HTTPProblem(KGQAError):
+    """What FastAPI or Starlette refused (an unparsable body, an unknown route, a wrong method),
+    told in the same body as kgqa's own errors."""
+
+    def __init__(self, message: str, status: int, headers: dict[str, str] | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
 class ServiceBusy(KGQAError):
     """Every answer slot and every place in the queue is taken: come back in ``retry_after_s``."""
 
@@ -43,6 +58,7 @@ class ServiceBusy(KGQAError):
 STATUS_BY_ERROR: list[tuple[type[KGQAError], int]] = [
     (Unauthorised, 401),
     (RequestTooLarge, 413),
+    (UnsupportedMediaType, 415),
     (InputError, 400),
     (NotFoundError, 404),
     (ServiceBusy, 503),
@@ -53,7 +69,7 @@ STATUS_BY_ERROR: list[tuple[type[KGQAError], int]] = [
     (KGQAError, 500),
 ]
 
-ERROR_CODES = (400, 401, 404, 413, 503)
+ERROR_CODES = (400, 401, 404, 413, 415, 503)
 # For the OpenAPI schema of every route that can answer with these.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in ERROR_CODES
@@ -68,6 +84,8 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/event-s
 
 
 def error_status(exc: KGQAError) -> int:
+    if isinstance(exc, HTTPProblem):
+        return exc.status
     return next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
 
 
@@ -82,7 +100,7 @@ def error_body(exc: KGQAError) -> ErrorBody:
 
 
 def error_response(exc: KGQAError, openai_shape: bool = False) -> JSONResponse:
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = dict(exc.headers) if isinstance(exc, HTTPProblem) else {}
     if isinstance(exc, ServiceBusy):
         headers["Retry-After"] = str(exc.retry_after_s)
     elif isinstance(exc, Unauthorised):
@@ -98,4 +116,10 @@ def install_error_handler(app: FastAPI) -> None:
         assert isinstance(exc, KGQAError)
         return error_response(exc, request.url.path.startswith(OPENAI_PATHS))
 
+    async def handle_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        problem = HTTPProblem(str(exc.detail), exc.status_code, exc.headers)
+        return await handle(request, problem)
+
     app.add_exception_handler(KGQAError, handle)
+    app.add_exception_handler(StarletteHTTPException, handle_http)

@@ -19,7 +19,7 @@ from kgqa.domain import Document
 from kgqa.errors import InputError, NotFoundError
 from kgqa.graph.base import MAX_LIST_OFFSET
 from kgqa.service.dependencies import GUARDED, KG
-from kgqa.service.errors import ERROR_RESPONSES
+from kgqa.service.errors import ERROR_RESPONSES, UnsupportedMediaType
 from kgqa.service.schemas import (
     DEFAULT_LIST_LIMIT,
     MAX_ID_CHARS,
@@ -68,18 +68,25 @@ MAX_FILE_SUFFIX = 16
 async def add_documents(request: Request, kg: KG) -> IngestReportOut:
     """JSON ``{"documents": [{"text", "id"?, "title"?, "metadata"?}]}``, or a multipart
     upload with a ``file`` field (txt, md, html, jsonl)."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+    media_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    if media_type == "multipart/form-data":
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise InputError("multipart upload needs a 'file' field")
         report = await _ingest_upload(kg, upload)
-    else:
+    elif media_type == "application/json":
         try:
             payload = DocumentsIn.model_validate_json(await request.body())
         except ValidationError as e:
-            raise RequestValidationError(e.errors(include_url=False)) from e
+            # Without the input: it may be any bytes, not all of them JSON-encodable.
+            errors = e.errors(include_url=False, include_context=False, include_input=False)
+            raise RequestValidationError(errors) from e
         report = await asyncio.to_thread(kg.ingest_documents, _documents(payload))
+    else:
+        raise UnsupportedMediaType(
+            f"documents come as application/json or multipart/form-data, not {media_type}"
+        )
     return IngestReportOut.model_validate(report.as_dict())
 
 
