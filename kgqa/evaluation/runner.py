@@ -128,7 +128,7 @@ def _evaluate_documents(
                 for k in (1, 2, 5):
                     values[f"hits_gold@{k}"] = len(gold & set(found[:k])) / len(gold)
             if answers:
-                answer = kg.answerer.answer(evidence)
+                answer = kg.answer(evidence)
                 text = _strip_markers(answer.text)
                 values["em"] = exact_match(text, q.answers)
                 values["f1"] = f1(text, q.answers)
@@ -251,7 +251,7 @@ class _TripleIndex:
         import faiss
 
         from ingest.triples import read_triples
-        from kgqa.embedding.factory import embedder_for
+        from kgqa.embedding.factory import Embedders
 
         self._triples = [
             tuple(item[1])
@@ -259,7 +259,8 @@ class _TripleIndex:
             for item in read_triples(path)
             if isinstance(item, tuple)
         ]
-        self._embedder = embedder_for(kg.settings.models, "en")
+        # Its own instance of the English model (the baseline shares nothing with the system).
+        self._embedder = Embedders(kg.settings.models).for_language("en")
         self._embedder.warm_up()
         texts = [f"{s} {p} {o}".replace("_", " ") for s, p, o in self._triples]
         vectors = np.asarray(self._embedder.embed(texts, kind="passage"), dtype=np.float32)
