@@ -76,6 +76,11 @@ def setup(
     parts.close()
 
 
+def test_building_the_components_embeds_nothing(setup) -> None:
+    _, fakes = setup
+    assert fakes["fake-en"].seen == [] and fakes["fake-zh"].seen == []
+
+
 def test_a_chinese_questions_predicates_are_embedded_by_its_own_model(setup) -> None:
     parts, fakes = setup
     evidence = KGQA(parts).retrieve("居里夫人出生在哪里？")
