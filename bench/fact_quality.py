@@ -40,8 +40,14 @@ store, rows_file = Path(sys.argv[1]), Path(sys.argv[2])
 rows = json.loads(rows_file.read_text(encoding="utf-8"))
 docs = [make_document(r["text"], "2wiki", title=r["title"], doc_id="2wiki:" + r["title"])
         for r in rows]
-with KGQA.open(Settings(data_dir=store)) as kg:
+try:  # since the wiring rework (issue 18)
+    from kgqa.wiring import build_components
+    parts = build_components(Settings(data_dir=store))
+    kg, pipeline = KGQA(parts), parts.pipeline
+except ImportError:  # older code
+    kg = KGQA.open(Settings(data_dir=store))
     pipeline = kg.pipeline
+with kg:
     pipeline._embedder_for("en").warm_up()
     pipeline._extractor_for("en").warm_up()
     started = time.perf_counter()
