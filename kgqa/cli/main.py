@@ -364,7 +364,12 @@ def neo4j_status(home: Annotated[Path, typer.Option()] = Path("kgqa-data/neo4j")
 
 @app.command("eval")
 def evaluate(
-    dataset: Annotated[str, typer.Argument(help="2wiki, pathquestion, metaqa-1hop or cmrc2018.")],
+    dataset: Annotated[
+        str,
+        typer.Argument(
+            help="2wiki, pathquestion, metaqa-1hop, metaqa-2hop, metaqa-3hop or cmrc2018."
+        ),
+    ],
     sample: Annotated[int | None, typer.Option(help="Evaluate N sampled questions.")] = None,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
     data_dir: Annotated[Path, typer.Option("--data-dir", help="The shared data folder.")] = Path(

@@ -17,6 +17,7 @@ METRICS = (
     "hits@1",
     "latency_ms_p50",
     "latency_ms_p95",
+    "kb_latency_ms_p50",
 )
 
 

@@ -13,12 +13,12 @@ from kgqa.embedding.text_cache import CachedTexts
 from kgqa.graph.base import GraphStore
 from kgqa.keyword.bm25 import Bm25KeywordIndex
 from kgqa.language import detect_language
+from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.engine import GraphFusedRetriever
 from kgqa.retrieval.graph import GraphRetriever, PredicateScorer
 from kgqa.retrieval.kb import KbAnswerer
 from kgqa.retrieval.linking import EntityLinker
 from kgqa.retrieval.pagerank import PersonalizedPageRank
-from kgqa.retrieval.relation_examples import ExampleMatcher
 from kgqa.settings import Settings
 from kgqa.vectors.registry import VectorIndexes
 
