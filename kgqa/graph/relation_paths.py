@@ -29,7 +29,7 @@ Hop = tuple[str, bool]
 Hops = tuple[Hop, ...]
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)  # not frozen: thousands are made per question, and that is slower
 class Step:
     fact: Fact
     target: str  # the entity the step arrives at
@@ -88,8 +88,10 @@ def extend_walks(
     for walk in walks:
         for here, reach in walk.ends.items():
             last = reach.facts[-1] if reach.facts else None
+            # The same fact back leads where the walk came from, along the same relation.
+            came_from = "" if last is None else _other_end(last, here)
             for step in by_entity.get(here, ()):
-                if last is not None and _walks_back(last, step):
+                if step.target == came_from and _walks_back(last, step):  # type: ignore[arg-type]
                     continue
                 hops = (*walk.hops, step.hop)
                 longer = out.get((walk.start, hops))
@@ -103,8 +105,16 @@ def extend_walks(
     return list(out.values())
 
 
+def _other_end(fact: Fact, here: str) -> str:
+    return fact.subject_id if here == fact.object_id else fact.object_id
+
+
 def _walks_back(last: Fact, step: Step) -> bool:
-    return step.fact.id == last.id and step.fact.subject_id != step.fact.object_id
+    fact = step.fact
+    if fact.subject_id == fact.object_id:  # a self-loop may be walked again
+        return False
+    same_ends = fact.subject_id == last.subject_id and fact.object_id == last.object_id
+    return same_ends and fact.predicate == last.predicate
 
 
 def answer_ends(walk: Walk) -> dict[str, Reach]:
