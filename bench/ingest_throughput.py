@@ -26,16 +26,19 @@ from corpora import news_documents, wiki2_documents  # noqa: E402
 from ingest.build import make_chunker  # noqa: E402
 from ingest.pipeline import passage_text  # noqa: E402
 from kgqa.api import KGQA  # noqa: E402
-from kgqa.embedding.factory import embedder_for  # noqa: E402
+from kgqa.embedding.factory import Embedders  # noqa: E402
 from kgqa.settings import Settings  # noqa: E402
 from kgqa.vectors.faiss import FaissVectorIndex  # noqa: E402
+from kgqa.wiring import build_components  # noqa: E402
 
 
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def dense_only_seconds(settings: Settings, documents: list, work: Path) -> tuple[float, int]:
+def dense_only_seconds(
+    embedders: Embedders, settings: Settings, documents: list, work: Path
+) -> tuple[float, int]:
     """Chunk, embed and add to a FAISS index: what a dense-only RAG system does at ingest."""
     started = time.perf_counter()
     count = 0
@@ -43,7 +46,7 @@ def dense_only_seconds(settings: Settings, documents: list, work: Path) -> tuple
     for doc in documents:
         by_lang.setdefault(doc.lang, []).append(doc)
     for lang, docs in by_lang.items():
-        embedder = embedder_for(settings.models, lang)
+        embedder = embedders.for_language(lang)
         index = FaissVectorIndex(work / f"dense-{lang}.faiss", embedder.dim)
         chunker = make_chunker(settings.ingest, lang)  # the same chunking as the full path
         for i in range(0, len(docs), settings.ingest.batch_documents):
@@ -85,16 +88,17 @@ def main() -> None:
         graph = {"backend": "neo4j", "uri": uri, "password": args.neo4j_password}
     settings = Settings(data_dir=work / "data", graph=graph)
     try:
+        embedders = Embedders(settings.models)
         for lang in {d.lang for d in documents}:
-            embedder_for(settings.models, lang).warm_up()  # both runs start with a loaded model
+            embedders.for_language(lang).warm_up()  # both runs start with a loaded model
 
-        with KGQA.open(settings) as kg:
+        with KGQA(build_components(settings, embedders)) as kg:
             started = time.perf_counter()
             report = kg.ingest_documents(documents)
             full_s = time.perf_counter() - started
             stats = kg.stats()
         full_rss = peak_rss_mb()
-        dense_s, dense_chunks = dense_only_seconds(settings, documents, work)
+        dense_s, dense_chunks = dense_only_seconds(embedders, settings, documents, work)
     finally:
         if server is not None:
             server.stop()

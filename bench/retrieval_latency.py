@@ -30,18 +30,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=Path("kgqa-data/bench-2wiki"))
     parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument(
+        "--passages",
+        type=int,
+        default=None,
+        help="Ingest only the first N passages (a quick store).",
+    )
     parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded")
     parser.add_argument("--neo4j-uri", default="bolt://127.0.0.1:7687")
-    parser.add_argument("--neo4j-password", default="kgqa-test-pw")
+    parser.add_argument("--neo4j-password", help="default: KGQA_GRAPH__PASSWORD")
     args = parser.parse_args()
 
     graph: dict = {"backend": args.backend}
     if args.backend == "neo4j":
-        graph |= {"uri": args.neo4j_uri, "password": args.neo4j_password}
+        graph["uri"] = args.neo4j_uri
+        if args.neo4j_password:
+            graph["password"] = args.neo4j_password
     questions = json.loads(require(DATA / "2wiki" / "questions.json").read_text())
     questions = [q["question"] for q in questions[: args.questions]]
     with KGQA.open(Settings(data_dir=args.store, graph=graph)) as kg:
-        report = kg.ingest_documents(wiki2_documents())
+        report = kg.ingest_documents(wiki2_documents(args.passages))
         kg.retrieve("warm-up: where was Marie Curie born?")
         kg.retrieve("warm-up: where was Marie Curie born?", dense_only=True)
         latencies: dict[str, list[float]] = {"full": [], "dense": []}

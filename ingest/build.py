@@ -1,4 +1,4 @@
-"""The ingest composition root: settings -> a ready IngestPipeline (models load lazily)."""
+"""The write path's parts from settings: a ready IngestPipeline (models load lazily)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from ingest.chunking import Chunker, cjk_token_counter, minilm_token_counter
 from ingest.extract.base import EntityExtractor
 from ingest.pipeline import IngestPipeline
 from ingest.resolve import EntityResolver
-from kgqa.embedding.base import Embedder
-from kgqa.embedding.factory import embedder_for
+from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.settings import IngestSettings, Settings
 from kgqa.vectors.registry import VectorIndexes
@@ -21,11 +20,18 @@ def make_chunker(settings: IngestSettings, lang: str) -> Chunker:
     return Chunker(settings.chunk_tokens, settings.chunk_overlap_tokens, counter)
 
 
-def build_pipeline(settings: Settings, store: GraphStore, vectors: VectorIndexes) -> IngestPipeline:
-    ing = settings.ingest
+# Nearest indexed names a new name is compared with when resolving it; set by hand with the
+# first write path, not tuned (the resolver's threshold decides).
+_RESOLVE_CANDIDATES = 3
 
-    def embedder(lang: str) -> Embedder:
-        return embedder_for(settings.models, lang)
+
+def build_pipeline(
+    settings: Settings, store: GraphStore, vectors: VectorIndexes, embedders: Embedders
+) -> IngestPipeline:
+    """The pipeline over ``store`` and ``vectors``, embedding with ``embedders`` (the same
+    models the read path uses: ``kgqa.wiring``)."""
+    ing = settings.ingest
+    embedder = embedders.for_language
 
     @cache
     def chunker(lang: str) -> Chunker:
@@ -49,7 +55,7 @@ def build_pipeline(settings: Settings, store: GraphStore, vectors: VectorIndexes
             index = vectors.entities(model.name, model.dim)
             if len(index) == 0:
                 return [[] for _ in names]
-            return index.search(model.embed(names, kind="query"), k=3)
+            return index.search(model.embed(names, kind="query"), k=_RESOLVE_CANDIDATES)
 
         return EntityResolver(
             lookup=store.find_entities, similar=similar, threshold=ing.resolve_threshold

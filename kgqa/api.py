@@ -25,36 +25,34 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgqa.answering import Answerer, StreamEvent
+from kgqa.answering import StreamEvent
 from kgqa.domain import Answer, Document, Entity, Fact
 from kgqa.errors import InputError, NotFoundError
-from kgqa.graph.base import GraphStore, RemovedIds
-from kgqa.graph.factory import open_graph_store
+from kgqa.graph.base import RemovedIds
 from kgqa.reader.base import ChatMessage, Reader
-from kgqa.reader.factory import build_reader
-from kgqa.retrieval.build import StoreFingerprint, build_retriever
-from kgqa.retrieval.engine import Evidence, GraphFusedRetriever
+from kgqa.retrieval.engine import Evidence
 from kgqa.settings import Settings
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.wiring import Components, build_components
 
 if TYPE_CHECKING:
     from ingest.load import LoadOptions
-    from ingest.pipeline import IngestPipeline, IngestReport, ProgressCallback
+    from ingest.pipeline import IngestReport, ProgressCallback
     from kgqa.relation_examples.learn import LearnReport, QaPair
 
 
 class KGQA:
-    def __init__(self, settings: Settings, store: GraphStore, vectors: VectorIndexes) -> None:
-        self.settings = settings
-        self.store = store
-        self.vectors = vectors
-        self.fingerprint = StoreFingerprint(store)
-        self._lock = threading.RLock()
+    """The public calls over one set of components (``kgqa.wiring.Components``); callers
+    never reach the components through it. ``KGQA.open`` builds them from settings."""
+
+    def __init__(self, components: Components) -> None:
+        self.settings = components.settings
+        self._parts = components
+        self._store = components.store
+        self._retriever = components.retriever
+        self._answerer = components.answerer
+        self._pipeline = components.pipeline
+        self._fingerprint = components.fingerprint
         self._write_lock = threading.Lock()
-        self._retriever: GraphFusedRetriever | None = None
-        self._reader: Reader | None = None
-        self._answerer: Answerer | None = None
-        self._pipeline: IngestPipeline | None = None
 
     @classmethod
     def open(cls, settings: Settings | None = None, **overrides: Any) -> KGQA:
@@ -64,14 +62,10 @@ class KGQA:
             settings = Settings(**overrides)
         elif overrides:
             settings = settings.model_copy(update=overrides)
-        store = open_graph_store(settings)
-        return cls(settings, store, VectorIndexes(settings.vectors_dir))
+        return cls(build_components(settings))
 
     def close(self) -> None:
-        with self._lock:
-            if self._reader is not None:
-                self._reader.close()
-            self.store.close()
+        self._parts.close()
 
     def __enter__(self) -> KGQA:
         return self
@@ -79,45 +73,9 @@ class KGQA:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- components, built on first use --------------------------------------------------------
-    @property
-    def retriever(self) -> GraphFusedRetriever:
-        with self._lock:
-            if self._retriever is None:
-                self._retriever = build_retriever(
-                    self.settings, self.store, self.vectors, self.fingerprint
-                )
-            return self._retriever
-
-    @property
-    def reader(self) -> Reader:
-        with self._lock:
-            if self._reader is None:
-                self._reader = build_reader(self.settings.reader, self.settings.data_dir)
-            return self._reader
-
-    @property
-    def answerer(self) -> Answerer:
-        with self._lock:
-            if self._answerer is None:
-                r = self.settings.reader
-                self._answerer = Answerer(self.reader, r.max_new_tokens, r.context_tokens * 4)
-            return self._answerer
-
     def use_reader(self, reader: Reader) -> None:
         """Swap the reader (e.g. an ExtractiveReader in evaluations)."""
-        with self._lock:
-            self._reader = reader
-            self._answerer = None
-
-    @property
-    def pipeline(self) -> IngestPipeline:
-        from ingest.build import build_pipeline
-
-        with self._lock:
-            if self._pipeline is None:
-                self._pipeline = build_pipeline(self.settings, self.store, self.vectors)
-            return self._pipeline
+        self._parts.reader.use(reader)
 
     # -- write path ----------------------------------------------------------------------------
     def ingest(
@@ -143,9 +101,9 @@ class KGQA:
     ) -> IngestReport:
         with self._write_lock:
             try:
-                return self.pipeline.run(documents, on_progress)
+                return self._pipeline.run(documents, on_progress)
             finally:
-                self.fingerprint.bump()
+                self._fingerprint.bump()
 
     def ingest_text(
         self, text: str, title: str = "", doc_id: str | None = None, **metadata: Any
@@ -174,19 +132,19 @@ class KGQA:
                     triple_file = load_triple_file(Path(file))
                     report.problems.extend(triple_file.problems)
                     report.documents_seen += 1
-                    self.pipeline.ingest_triples(triple_file.batch, report)
+                    self._pipeline.ingest_triples(triple_file.batch, report)
                     if on_progress is not None:
                         on_progress(report)
             finally:
-                self.fingerprint.bump()
+                self._fingerprint.bump()
         return report
 
     def delete_documents(self, doc_ids: Sequence[str]) -> RemovedIds:
         with self._write_lock:
             try:
-                return self.pipeline.delete(doc_ids)
+                return self._pipeline.delete(doc_ids)
             finally:
-                self.fingerprint.bump()
+                self._fingerprint.bump()
 
     def learn_relations(
         self,
@@ -205,7 +163,7 @@ class KGQA:
             pairs = read_qa_pairs(Path(pairs))
         path = self.settings.relation_examples_path
         with self._write_lock:
-            learned, report = learn_examples(self.store, pairs, max_hops, progress=progress)
+            learned, report = learn_examples(self._store, pairs, max_hops, progress=progress)
             # What these pairs teach about a wording replaces what was known of it: learning
             # the same file twice changes nothing.
             wordings = {e.question for e in learned}
@@ -216,27 +174,27 @@ class KGQA:
 
     # -- reads -------------------------------------------------------------------------------
     def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
-        return self.store.list_documents(offset, limit)
+        return self._store.list_documents(offset, limit)
 
     def get_document(self, doc_id: str) -> Document:
-        found = self.store.get_documents([doc_id])
+        found = self._store.get_documents([doc_id])
         if not found:
             raise NotFoundError(f"no document with id {doc_id!r}")
         return found[0]
 
     def entity(self, entity_id: str, limit: int = 50) -> tuple[Entity, list[Fact]]:
-        found = self.store.get_entities([entity_id])
+        found = self._store.get_entities([entity_id])
         if not found:
             raise NotFoundError(f"no entity with id {entity_id!r}")
-        return found[0], self.store.relations_of([entity_id], limit)
+        return found[0], self._store.relations_of([entity_id], limit)
 
     def health(self) -> None:
         """Raises GraphStoreUnavailable when the store cannot be reached."""
-        self.store.ping()
+        self._store.ping()
 
     def stats(self) -> dict[str, Any]:
-        counts: dict[str, Any] = self.store.stats().as_dict()
-        counts["vectors"] = self.vectors.counts()
+        counts: dict[str, Any] = self._store.stats().as_dict()
+        counts["vectors"] = self._parts.vectors.counts()
         return counts
 
     # -- questions ---------------------------------------------------------------------------
@@ -248,8 +206,8 @@ class KGQA:
         dense_only: bool = False,
     ) -> Evidence:
         question = self._check_question(question)
-        context = self._context_entities(history)
-        return self.retriever.retrieve(question, top_k, context, dense_only=dense_only)
+        context = self._context_entities(self._recent(history))
+        return self._retriever.retrieve(question, top_k, context, dense_only=dense_only)
 
     def ask(
         self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
@@ -257,11 +215,11 @@ class KGQA:
         """Answer from the evidence only, citing it; abstains when nothing supports an answer.
         Raises ReaderError (with ``.partial`` holding the evidence) if the reader fails."""
         evidence = self.retrieve(question, top_k, history)
-        return self.answerer.answer(evidence, history)
+        return self._answerer.answer(evidence, self._recent(history))
 
     def answer(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> Answer:
         """Answer from evidence already retrieved (``retrieve``), e.g. to score both steps."""
-        return self.answerer.answer(evidence, history)
+        return self._answerer.answer(evidence, self._recent(history))
 
     def stream(
         self,
@@ -270,12 +228,12 @@ class KGQA:
         top_k: int | None = None,
         evidence: Evidence | None = None,
     ) -> Iterator[StreamEvent]:
-        """"evidence", then "token"s, then one "answer". Pass ``evidence`` from ``retrieve``
+        """ "evidence", then "token"s, then one "answer". Pass ``evidence`` from ``retrieve``
         to validate and retrieve before streaming starts (the service does, so bad input is a
         plain 4xx)."""
         if evidence is None:
             evidence = self.retrieve(question, top_k, history)
-        yield from self.answerer.stream(evidence, history)
+        yield from self._answerer.stream(evidence, self._recent(history))
 
     async def aask(
         self, question: str, history: Sequence[ChatMessage] = (), top_k: int | None = None
@@ -313,7 +271,7 @@ class KGQA:
         await worker
 
     def conversation(self) -> Conversation:
-        return Conversation(self)
+        return Conversation(self, self.settings.chat.history_messages)
 
     def _check_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
@@ -323,15 +281,20 @@ class KGQA:
             raise InputError(f"the question has {len(question)} characters; the limit is {limit}")
         return question.strip()
 
-    def _context_entities(self, history: Sequence[ChatMessage]) -> list[str]:
-        """Entity names from the last turns, for follow-ups such as "Where was she born?": those
-        of the latest user turn that names any, else those of the latest answers."""
-        recent = list(history)[-4:][::-1]
+    def _recent(self, history: Sequence[ChatMessage]) -> list[ChatMessage]:
+        """The messages of ``history`` that count (``Settings.chat.history_messages``)."""
+        window = self.settings.chat.history_messages
+        return list(history)[-window:] if window else []
+
+    def _context_entities(self, recent: Sequence[ChatMessage]) -> list[str]:
+        """Entity names from the recent turns, for follow-ups such as "Where was she born?":
+        those of the latest user turn that names any, else those of the latest answers."""
+        recent = list(recent)[::-1]
         for role in ("user", "assistant"):
             for message in recent:
                 if message.role != role:
                     continue
-                names = [le.entity.name for le in self.retriever.link(message.content)]
+                names = [le.entity.name for le in self._retriever.link(message.content)]
                 if names:
                     return list(dict.fromkeys(names))
         return []
@@ -340,9 +303,9 @@ class KGQA:
 class Conversation:
     """A multi-turn chat over one KGQA: keeps the history and resolves follow-ups."""
 
-    def __init__(self, kg: KGQA, max_turns: int = 6) -> None:
+    def __init__(self, kg: KGQA, max_messages: int) -> None:
         self._kg = kg
-        self._max_turns = max_turns
+        self._max_messages = max_messages
         self.history: list[ChatMessage] = []
         self._lock = threading.Lock()
 
@@ -364,4 +327,4 @@ class Conversation:
     def _remember(self, question: str, answer: str) -> None:
         with self._lock:
             self.history += [ChatMessage("user", question), ChatMessage("assistant", answer)]
-            self.history = self.history[-2 * self._max_turns :]
+            self.history = self.history[-self._max_messages :] if self._max_messages else []

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 RelationKind = Literal["syntactic", "cooccurrence", "kb"]
+# Two entities named in one sentence: a relation without predicate meaning. Its kind is
+# COOCCURRENCE and its predicate COOCCURS; the read path tests the kind (``Fact.typed``).
+COOCCURRENCE: RelationKind = "cooccurrence"
+COOCCURS = "co-occurs"
 
 
 # The type of entities imported from knowledge-base triples.
@@ -116,6 +120,11 @@ class Fact:
 
     def text(self) -> str:
         return f"{self.subject} {self.predicate} {self.object}"
+
+    @property
+    def typed(self) -> bool:
+        """A relation with predicate meaning (extracted or imported), not a co-occurrence."""
+        return self.kind != COOCCURRENCE
 
 
 @dataclass(slots=True, frozen=True)

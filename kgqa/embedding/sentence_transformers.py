@@ -71,7 +71,10 @@ class SentenceTransformerEmbedder:
                 raise ModelError(f"cannot load the embedder from {directory}: {e}") from e
             if device == "cuda":
                 model.half()  # fp16 halves memory and doubles throughput on GPUs
-            self.dim = int(model.get_embedding_dimension())
+            dim = model.get_embedding_dimension()
+            if dim is None:
+                raise ModelError(f"the embedder in {directory} does not say its dimension")
+            self.dim = int(dim)
             self._model = model
             logger.info("embedder %s loaded on %s (dim %d)", self.name, device, self.dim)
 

@@ -132,7 +132,7 @@ def _evaluate_documents(
                 for k in (1, 2, 5):
                     values[f"hits_gold@{k}"] = len(gold & set(found[:k])) / len(gold)
             if answers:
-                answer = kg.answerer.answer(evidence)
+                answer = kg.answer(evidence)
                 text = _strip_markers(answer.text)
                 values["em"] = exact_match(text, q.answers)
                 values["f1"] = f1(text, q.answers)
@@ -300,7 +300,7 @@ class _TripleIndex:
         import faiss
 
         from ingest.triples import read_triples
-        from kgqa.embedding.factory import embedder_for
+        from kgqa.embedding.factory import Embedders
 
         self._triples = [
             tuple(item[1])
@@ -317,7 +317,8 @@ class _TripleIndex:
                 t for t in self._triples if kb_name(t[0]) in topics or kb_name(t[2]) in topics
             ]
         self.indexed = len(self._triples)
-        self._embedder = embedder_for(kg.settings.models, "en")
+        # Its own instance of the English model (the baseline shares nothing with the system).
+        self._embedder = Embedders(kg.settings.models).for_language("en")
         self._embedder.warm_up()
         texts = [f"{s} {p} {o}".replace("_", " ") for s, p, o in self._triples]
         vectors = self._vectors(texts, cache_dir)

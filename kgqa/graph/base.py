@@ -45,6 +45,13 @@ class GraphStats:
         }
 
 
+# Bounds of list_documents, checked by every store (InputError past them). Ladybug reads SKIP
+# as 32 bits (SKIP 2^42 returned the first row) and crashed the process on a SKIP some 10,000
+# past the last row (issue 19); Neo4j takes any long. 2^31 - 1 is safe in both.
+MAX_LIST_OFFSET = 2**31 - 1
+MAX_LIST_LIMIT = 10_000
+
+
 @dataclass(slots=True)
 class RemovedIds:
     """What a write or delete removed, so the vector indexes can drop the same ids."""

@@ -16,8 +16,8 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from kgqa.domain import Chunk, Document, Entity, Fact, GraphBatch, Mention, Relation
-from kgqa.errors import GraphStoreError
-from kgqa.graph.base import GraphStats, RemovedIds
+from kgqa.errors import GraphStoreError, InputError
+from kgqa.graph.base import MAX_LIST_LIMIT, MAX_LIST_OFFSET, GraphStats, RemovedIds
 from kgqa.graph.cypher import cypher_dir, load_query
 from kgqa.names import acronym_key, normalize_name
 
@@ -166,6 +166,7 @@ class CypherGraphStore(ABC):
         return [_document(rows[i]) for i in doc_ids if i in rows]
 
     def list_documents(self, offset: int = 0, limit: int = 100) -> list[Document]:
+        check_page(offset, limit)
         return [_document(r) for r in self._fetch("list_documents", offset=offset, limit=limit)]
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
@@ -252,6 +253,14 @@ class CypherGraphStore(ABC):
             if len(rows) < size:
                 return
             after = rows[-1][0]
+
+
+def check_page(offset: int, limit: int) -> None:
+    """Refuse a page the engines cannot take (see MAX_LIST_OFFSET), naming the bound."""
+    if not 0 <= offset <= MAX_LIST_OFFSET:
+        raise InputError(f"offset must be between 0 and {MAX_LIST_OFFSET}, got {offset}")
+    if not 1 <= limit <= MAX_LIST_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIST_LIMIT}, got {limit}")
 
 
 # -- rows <-> typed data ----------------------------------------------------------------------

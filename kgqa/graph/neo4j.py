@@ -7,7 +7,6 @@ serve them from followers; a batch write is one explicit transaction.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,14 +20,11 @@ from neo4j.exceptions import (
     ServiceUnavailable,
 )
 
-from kgqa.domain import Entity
 from kgqa.errors import GraphStoreError, GraphStoreUnavailable
 from kgqa.graph.cypher_store import CypherGraphStore, Rows
 from kgqa.settings import GraphSettings
 
 logger = logging.getLogger(__name__)
-
-_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
 class _Neo4jTransaction:
@@ -170,12 +166,3 @@ class Neo4jGraphStore(CypherGraphStore):
             raise GraphStoreUnavailable(f"lost Neo4j at {self.uri} during a write: {e}") from e
         except (Neo4jError, DriverError) as e:
             raise GraphStoreError(f"Neo4j write failed: {e}") from e
-
-    def search_entity_names(self, text: str, limit: int = 10) -> list[Entity]:
-        """Full-text search over entity names and aliases (Lucene syntax in ``text`` is escaped)."""
-        terms = _LUCENE_SPECIAL.sub(r"\\\1", text).split()
-        if not terms:
-            return []
-        query = " ".join(f"{t}~" if len(t) > 3 else t for t in terms)
-        rows = self._fetch("search_entity_names", query=query, limit=limit)
-        return [Entity(r[0], r[1], r[2] or "", sorted(r[3] or [])) for r in rows]

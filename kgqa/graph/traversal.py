@@ -36,7 +36,7 @@ def k_hop_facts(
         for fact in found:
             if fact.id not in facts:
                 facts[fact.id] = replace(fact, hop=hop)
-            priority = (fact.kind != "cooccurrence", fact.count)
+            priority = (fact.typed, fact.count)
             for entity in (fact.subject_id, fact.object_id):
                 if entity not in seen_entities:
                     reached[entity] = max(reached.get(entity, priority), priority)

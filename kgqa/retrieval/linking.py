@@ -11,7 +11,7 @@ A question that names no entity links to nothing; dense and keyword retrieval st
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,6 +19,7 @@ import numpy as np
 from kgqa.domain import Entity
 from kgqa.graph.base import GraphStore
 from kgqa.names import normalize_name
+from kgqa.retrieval.base import EntityNameSearcher
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _QUOTED = re.compile(r"\[([^\]]+)\]|\"([^\"]+)\"|“([^”]+)”|《([^》]+)》")
@@ -31,10 +32,19 @@ STOPWORDS = frozenset(
     between both same first last one more most not no yes did does film movie""".split()
 )
 
-# Candidate spans and their priority: quoted text first, then capitalised phrases.
+# Candidate spans and their priority: quoted text first, then capitalised phrases, then names
+# given from outside the question (an earlier turn's entities). Set by hand with the first
+# query path (0c81f66). The lower-case penalty came with the bridge pages (e3c0df4: 2Wiki
+# sample R@5 68 -> 80 for both together) and puts such links (0.36) below the topic ranking's
+# weak-link bar of 0.5.
 _PRIORITY_QUOTED = 1.0
 _PRIORITY_PLAIN = 0.9
+_PRIORITY_EXTRA = _PRIORITY_PLAIN * 0.9
 _LOWERCASE_PENALTY = 0.4
+# Longest CJK substring looked up as a key (Chinese names are rarely longer), and how many
+# salient spans go to the entity-name vectors: bounds on the work per question, not tuned.
+_MAX_CJK_KEY = 12
+_MAX_SALIENT_SPANS = 8
 
 
 @dataclass(slots=True, frozen=True)
@@ -49,15 +59,15 @@ class EntityLinker:
     def __init__(
         self,
         store: GraphStore,
-        search_names: Callable[[Sequence[str]], list[list[tuple[str, float]]]] | None = None,
+        names: EntityNameSearcher | None = None,
         threshold: float = 0.8,
         max_ngram: int = 8,
         max_entities: int = 8,
     ) -> None:
-        """``search_names(spans)`` returns, per span, (entity_id, similarity) candidates from the
-        entity-name vector index; None disables fuzzy linking."""
+        """``names`` finds, per span, (entity_id, similarity) candidates in the entity-name
+        vectors; None disables fuzzy linking."""
         self._store = store
-        self._search_names = search_names
+        self._names = names
         self._threshold = threshold
         self._max_ngram = max_ngram
         self._max_entities = max_entities
@@ -69,13 +79,13 @@ class EntityLinker:
         for span in extra_spans:
             key = normalize_name(span)
             if key:
-                priorities.setdefault(key, _PRIORITY_PLAIN * 0.9)
+                priorities.setdefault(key, _PRIORITY_EXTRA)
         found = self._store.find_entities(list(priorities)) if priorities else {}
         linked = _suppress_nested(
             {key: entities for key, entities in found.items() if entities}, priorities
         )
-        if not linked and self._search_names is not None:
-            linked = self._vector_link(question)
+        if not linked and self._names is not None:
+            linked = self._vector_link(self._names, question)
         if question != question.lower():
             # In a cased question, a match written in lower case ("the song", "a lady") is more
             # likely a common noun than the entity of the same name.
@@ -91,12 +101,11 @@ class EntityLinker:
             unique.setdefault(item.entity.id, item)
         return list(unique.values())[: self._max_entities]
 
-    def _vector_link(self, question: str) -> list[LinkedEntity]:
-        assert self._search_names is not None
+    def _vector_link(self, names: EntityNameSearcher, question: str) -> list[LinkedEntity]:
         spans = _salient_spans(question)
         if not spans:
             return []
-        hits = self._search_names(spans)
+        hits = names.search(spans)
         best: dict[str, tuple[float, str]] = {}
         for span, candidates in zip(spans, hits, strict=True):
             for entity_id, score in candidates:
@@ -130,7 +139,7 @@ def candidate_keys(question: str, max_ngram: int = 8) -> dict[str, float]:
                 continue
             keys.setdefault(" ".join(gram), _PRIORITY_PLAIN)
     for run in _CJK.findall(question):
-        for n in range(min(12, len(run)), 1, -1):
+        for n in range(min(_MAX_CJK_KEY, len(run)), 1, -1):
             for i in range(len(run) - n + 1):
                 keys.setdefault(normalize_name(run[i : i + n]), _PRIORITY_PLAIN)
     return keys
@@ -197,4 +206,4 @@ def _salient_spans(question: str) -> list[str]:
         span = span.strip()
         if span and normalize_name(span) not in STOPWORDS:
             seen.setdefault(span, None)
-    return list(seen)[:8]
+    return list(seen)[:_MAX_SALIENT_SPANS]

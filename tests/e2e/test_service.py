@@ -4,53 +4,22 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from kgqa.api import KGQA
-from kgqa.errors import ReaderTimeout
+from kgqa.errors import InputError, ReaderTimeout
+from kgqa.graph.base import MAX_LIST_OFFSET
 from kgqa.reader.extractive import ExtractiveReader
 from kgqa.service.app import create_app
+from kgqa.service.schemas import MAX_LIST_LIMIT
 from kgqa.settings import Settings
+from tests.e2e.sse import sse_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-
-
-def _settings(tmp: Path, backend: str, neo4j_access=None, api_key: str | None = None) -> Settings:
-    graph: dict = {"backend": backend}
-    if backend == "neo4j":
-        uri, user, password, database = neo4j_access
-        graph.update(uri=uri, user=user, password=password, database=database)
-    service = {"api_key": api_key} if api_key else {}
-    return Settings(data_dir=tmp, graph=graph, service=service)
-
-
-@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def sample_kg(request, tmp_path_factory) -> Iterator[KGQA]:
-    access = None
-    if request.param == "neo4j":
-        access = request.getfixturevalue("neo4j_uri_and_auth")
-        driver = request.getfixturevalue("neo4j_driver")
-        driver.execute_query("MATCH (n) DETACH DELETE n", database_=access[3])
-    kg = KGQA.open(_settings(tmp_path_factory.mktemp("svc"), request.param, access))
-    report = kg.ingest([SAMPLES / "docs"])
-    assert report.documents_written == 6 and not report.problems
-    kg.ingest_triples([SAMPLES / "kb.tsv"])
-    kg.use_reader(ExtractiveReader())  # deterministic and fast; LLM readers are tested apart
-    yield kg
-    kg.close()
-
-
-@pytest.fixture(scope="module")
-def client(sample_kg: KGQA) -> Iterator[TestClient]:
-    with TestClient(create_app(sample_kg.settings, kg=sample_kg)) as c:
-        yield c
 
 
 def test_ask_returns_a_cited_answer_with_its_subgraph(client: TestClient) -> None:
@@ -83,7 +52,10 @@ def test_unanswerable_question_abstains_with_what_was_found(client: TestClient) 
     [
         ({"question": ""}, 400, "empty"),
         ({"question": "   \n "}, 400, "empty"),
-        ({"question": "x" * 5000}, 400, "limit is 2000"),
+        ({"question": "x" * 5000}, 422, "at most 2000 characters"),
+        ({"question": "ok", "top_k": 51}, 422, "top_k"),
+        ({"question": "ok", "history": [{"role": "tool", "content": "x"}]}, 422, "role"),
+        ({"question": "ok", "history": [{"role": "user", "content": "x"}] * 51}, 422, "history"),
         ({"question": "ok", "top_k": 0}, 422, "top_k"),
         ({"question": "ok", "bogus": 1}, 422, "bogus"),
         ({}, 422, "question"),
@@ -121,7 +93,7 @@ def test_streaming_sends_evidence_tokens_and_the_checked_answer(client: TestClie
     ) as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
-        events = _sse_events(r.iter_lines())
+        events = sse_events(r.iter_lines())
     kinds = [e for e, _ in events]
     assert kinds[0] == "evidence" and kinds[-1] == "answer" and "token" in kinds
     tokens = "".join(json.loads(d)["text"] for e, d in events if e == "token")
@@ -143,7 +115,7 @@ def test_openai_compatible_chat_completions(client: TestClient) -> None:
     with client.stream(
         "POST", "/v1/chat/completions", json={"messages": messages, "stream": True}
     ) as r:
-        data = [d for _, d in _sse_events(r.iter_lines())]
+        data = [d for _, d in sse_events(r.iter_lines())]
     assert data[-1] == "[DONE]"
     chunks = [json.loads(d) for d in data[:-1]]
     assert all(c["object"] == "chat.completion.chunk" for c in chunks)
@@ -197,13 +169,50 @@ def test_documents_entities_and_health(client: TestClient) -> None:
     assert client.get("/openapi.json").json()["info"]["title"] == "kgqa"
 
 
-def test_twenty_concurrent_asks_all_succeed(client: TestClient) -> None:
+def test_a_huge_offset_is_a_4xx_and_the_server_keeps_answering(
+    client: TestClient, sample_kg: KGQA
+) -> None:
+    """Issue 19: this one request killed the embedded server's process (Ladybug segfaults on
+    an ORDER BY .. SKIP far past the last row)."""
+    r = client.get("/v1/documents", params={"offset": 4398046511103, "limit": 907})
+    assert r.status_code == 422 and "offset" in r.text
+    r = client.get("/v1/documents", params={"offset": 0, "limit": MAX_LIST_LIMIT + 1})
+    assert r.status_code == 422 and "limit" in r.text
+    # The largest values the schema lets through are ones both engines take.
+    r = client.get("/v1/documents", params={"offset": MAX_LIST_OFFSET, "limit": MAX_LIST_LIMIT})
+    assert r.status_code == 200 and r.json() == []
+    # The store itself refuses what its engine cannot take, whoever calls it.
+    with pytest.raises(InputError, match="offset"):
+        sample_kg.list_documents(4398046511103, 907)
+    with pytest.raises(InputError, match="limit"):
+        sample_kg.list_documents(0, 0)
+    assert client.get("/healthz").status_code == 200
+    assert len(client.get("/v1/documents", params={"limit": 2}).json()) == 2
+
+
+def test_the_short_answer_is_in_every_answer_shape(client: TestClient) -> None:
+    body = client.post("/v1/ask", json={"question": "Where was Marie Curie born?"}).json()
+    assert isinstance(body["short"], str)
+    with client.stream(
+        "POST", "/v1/ask", json={"question": "Where was Marie Curie born?", "stream": True}
+    ) as r:
+        final = json.loads(sse_events(r.iter_lines())[-1][1])
+    assert final["short"] == body["short"] and final["answer"] == body["answer"]
+
+
+def test_twenty_concurrent_asks_are_answered_or_told_to_come_back(client: TestClient) -> None:
+    """Past the answer slots and the queue, a question gets 503 + Retry-After at once; every
+    other one is answered."""
     questions = ["Where was Marie Curie born?", "Who invented dynamite?"] * 10
     with ThreadPoolExecutor(20) as pool:
-        statuses = list(
-            pool.map(lambda q: client.post("/v1/ask", json={"question": q}).status_code, questions)
+        responses = list(
+            pool.map(lambda q: client.post("/v1/ask", json={"question": q}), questions)
         )
-    assert statuses == [200] * 20
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 4, statuses
+    for r in responses:
+        if r.status_code == 503:
+            assert int(r.headers["retry-after"]) >= 1 and r.json()["type"] == "ServiceBusy"
 
 
 class _FailingReader(ExtractiveReader):
@@ -233,27 +242,27 @@ def test_reader_failure_is_a_503_that_keeps_the_evidence(sample_kg: KGQA) -> Non
 
 
 def test_api_key_is_required_when_configured(sample_kg: KGQA) -> None:
-    settings = sample_kg.settings.model_copy(
-        update={"service": sample_kg.settings.service.model_copy(update={"api_key": "s3cret"})}
-    )
-    from pydantic import SecretStr
-
-    settings.service.api_key = SecretStr("s3cret")
+    settings = _with_service(sample_kg.settings, api_key="s3cret")
     with TestClient(create_app(settings, kg=sample_kg)) as c:
         assert c.post("/v1/ask", json={"question": "Where?"}).status_code == 401
         assert c.get("/v1/documents", headers={"X-API-Key": "wrong"}).status_code == 401
+        assert c.get("/v1/documents", headers={"X-API-Key": "s3cre"}).status_code == 401
         ok = c.get("/v1/documents", headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200
+        # /healthz says only that the process is up; /readyz and /metrics say more.
         assert c.get("/healthz").status_code == 200
+        for path in ("/readyz", "/metrics", "/v1/models"):
+            refused = c.get(path)
+            assert refused.status_code == 401, path
+            assert refused.headers["www-authenticate"] == "Bearer"
+            assert "missing or wrong API key" in refused.text
+            assert c.get(path, headers={"X-API-Key": "s3cret"}).status_code == 200, path
+    with TestClient(create_app(sample_kg.settings, kg=sample_kg)) as c:
+        assert c.get("/readyz").status_code == 200 and c.get("/metrics").status_code == 200
 
 
-def _sse_events(lines) -> list[tuple[str, str]]:
-    events: list[tuple[str, str]] = []
-    kind = "message"
-    for line in lines:
-        if line.startswith("event:"):
-            kind = line[6:].strip()
-        elif line.startswith("data:"):
-            events.append((kind, line[5:].strip()))
-            kind = "message"
-    return events
+def _with_service(settings: Settings, **service: object) -> Settings:
+    section = settings.service.model_copy(update=service)
+    if "api_key" in service:
+        section.api_key = SecretStr(str(service["api_key"]))
+    return settings.model_copy(update={"service": section})

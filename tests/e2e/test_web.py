@@ -5,7 +5,9 @@ Screenshots go to test-artifacts/screenshots/ (one per page and backend)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +59,8 @@ def server(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+            ready = httpx.get(f"{base}/readyz", headers={"X-API-Key": KEY}, timeout=2)
+            if ready.status_code == 200:
                 break
         except httpx.HTTPError:
             pass
@@ -208,3 +211,51 @@ def test_a_wrong_api_key_is_reported_on_the_page(page, server) -> None:
     page.click("#ask-button")
     page.wait_for_function("() => document.querySelector('#ask-error').textContent.length > 0")
     assert "API key" in page.inner_text("#ask-error")
+
+
+def test_a_busy_service_says_when_to_retry_instead_of_spinning(page, server) -> None:
+    """A 503 + Retry-After (every answer slot and queue place taken) as the browser receives
+    it: the page says "busy, retry in N s", counts down, keeps the question, and lets the user
+    ask again when the wait is over."""
+    busy = {"error": "the service is busy; retry in 2 s", "type": "ServiceBusy", "retry_after_s": 2}
+    page.route(
+        "**/v1/ask",
+        lambda route: route.fulfill(
+            status=503,
+            headers={"Retry-After": "2", "Content-Type": "application/json"},
+            body=json.dumps(busy),
+        ),
+    )
+    page.fill("#question", "Where was Marie Curie born?")
+    page.click("#ask-button")
+    page.wait_for_function(
+        "() => document.querySelector('#ask-error').textContent.includes('busy, retry in')"
+    )
+    assert re.fullmatch(r"The service is busy, retry in [12] s\.", page.inner_text("#ask-error"))
+    assert page.locator("#ask-button").is_disabled()
+    assert page.locator("#thread .turn").count() == 0  # no spinner left behind
+    assert page.input_value("#question") == "Where was Marie Curie born?"
+    shot(page, server, "busy")
+    page.unroute("**/v1/ask")
+    page.wait_for_function("() => !document.querySelector('#ask-button').disabled", timeout=5000)
+    assert page.inner_text("#ask-error") == ""
+    answer = ask(page, page.input_value("#question"), 0)
+    assert "Warsaw" in answer.inner_text()
+
+
+def test_the_short_answer_shows_above_its_explanation(page, server) -> None:
+    answer = ask(page, "Where was Marie Curie born?", 0)
+    api = httpx.post(
+        server["base"] + "/v1/ask",
+        json={"question": "Where was Marie Curie born?"},
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=60,
+    ).json()
+    explanation = answer.locator(".explanation")
+    assert "Warsaw" in explanation.inner_text()
+    short = answer.locator(".short")
+    if api["short"]:
+        assert short.inner_text() == api["short"]
+        assert short.bounding_box()["y"] < explanation.bounding_box()["y"]
+    else:  # no short answer from this answer stage: nothing empty drawn above
+        assert short.count() == 0

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from kgqa.api import KGQA
 from kgqa.names import entity_id
 from kgqa.settings import Settings
+from kgqa.wiring import Components, build_components
 
 pytestmark = pytest.mark.integration
 
@@ -42,36 +44,44 @@ def backend(request) -> dict:
 
 
 @pytest.fixture
-def kg(backend: dict, tmp_path: Path) -> Iterator[KGQA]:
-    instance = KGQA.open(Settings(data_dir=tmp_path / "data", graph=backend))
-    yield instance
-    instance.close()
+def parts(backend: dict, tmp_path: Path) -> Iterator[Components]:
+    """The components behind ``kg``: the tests look at its store and vectors directly."""
+    components = build_components(Settings(data_dir=tmp_path / "data", graph=backend))
+    yield components
+    components.close()
 
 
-def snapshot(kg: KGQA) -> dict:
+@pytest.fixture
+def kg(parts: Components) -> KGQA:
+    return KGQA(parts)
+
+
+def snapshot(parts: Components) -> dict:
     return {
-        "stats": {k: v for k, v in kg.stats().items()},
-        "chunks": sorted(c.id for page in kg.store.iter_chunks() for c in page),
-        "entities": sorted(e.id for page in kg.store.iter_entities() for e in page),
+        "stats": {k: v for k, v in KGQA(parts).stats().items()},
+        "chunks": sorted(c.id for page in parts.store.iter_chunks() for c in page),
+        "entities": sorted(e.id for page in parts.store.iter_entities() for e in page),
         "vectors": {
-            "passages": sorted(i for ix in kg.vectors.all_passage_indexes() for i in ix.ids()),
-            "entities": sorted(i for ix in kg.vectors.all_entity_indexes() for i in ix.ids()),
+            "passages": sorted(i for ix in parts.vectors.all_passage_indexes() for i in ix.ids()),
+            "entities": sorted(i for ix in parts.vectors.all_entity_indexes() for i in ix.ids()),
         },
     }
 
 
-def test_reingest_changes_nothing_and_vectors_match_the_graph(kg: KGQA) -> None:
+def test_reingest_changes_nothing_and_vectors_match_the_graph(kg: KGQA, parts: Components) -> None:
     first = kg.ingest([SAMPLES / "docs"])
     assert first.documents_written == 6 and first.entities > 20 and first.relations > 50
-    before = snapshot(kg)
+    before = snapshot(parts)
     assert before["vectors"]["passages"] == before["chunks"]
     assert set(before["vectors"]["entities"]) == set(before["entities"])
     again = kg.ingest([SAMPLES / "docs"])
     assert again.documents_written == 0 and again.documents_unchanged == 6
-    assert snapshot(kg) == before
+    assert snapshot(parts) == before
 
 
-def test_a_changed_document_replaces_its_content(kg: KGQA, tmp_path: Path) -> None:
+def test_a_changed_document_replaces_its_content(
+    kg: KGQA, parts: Components, tmp_path: Path
+) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     doc = folder / "city.txt"
@@ -81,7 +91,7 @@ def test_a_changed_document_replaces_its_content(kg: KGQA, tmp_path: Path) -> No
     (folder / "other.txt").write_text("Gdańsk is a port in Poland.", encoding="utf-8")
     kg.ingest([folder])
     krakow = entity_id("kraków")
-    assert kg.store.get_entities([krakow])
+    assert parts.store.get_entities([krakow])
     doc.write_text("Lublin is a city in eastern Poland.", encoding="utf-8")
     report = kg.ingest([folder])
     # A file's id is its path below the ingested folder: the edit replaces the old version.
@@ -90,13 +100,15 @@ def test_a_changed_document_replaces_its_content(kg: KGQA, tmp_path: Path) -> No
         "file:docs/city.txt",
         "file:docs/other.txt",
     ]
-    assert kg.store.get_entities([krakow]) == []
-    state = snapshot(kg)
+    assert parts.store.get_entities([krakow]) == []
+    state = snapshot(parts)
     assert state["vectors"]["passages"] == state["chunks"]
     assert set(state["vectors"]["entities"]) == set(state["entities"])
 
 
-def test_jsonl_ids_make_updates_replace_and_deletes_clean_up(kg: KGQA, tmp_path: Path) -> None:
+def test_jsonl_ids_make_updates_replace_and_deletes_clean_up(
+    kg: KGQA, parts: Components, tmp_path: Path
+) -> None:
     path = tmp_path / "docs.jsonl"
     rows = [
         {"id": "a", "title": "Kraków", "text": "Kraków is a city in Poland. Kraków hosts Wawel."},
@@ -105,27 +117,29 @@ def test_jsonl_ids_make_updates_replace_and_deletes_clean_up(kg: KGQA, tmp_path:
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     kg.ingest([path])
     wawel = entity_id("wawel")
-    assert kg.store.get_entities([wawel])
+    assert parts.store.get_entities([wawel])
     rows[0]["text"] = "Kraków is a city in southern Poland."
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     report = kg.ingest([path])
     assert report.documents_written == 1 and report.documents_unchanged == 1
     # Wawel was only supported by the old version of "a": gone from graph and vectors.
-    assert kg.store.get_entities([wawel]) == []
-    assert all(wawel not in ix for ix in kg.vectors.all_entity_indexes())
-    state = snapshot(kg)
+    assert parts.store.get_entities([wawel]) == []
+    assert all(wawel not in ix for ix in parts.vectors.all_entity_indexes())
+    state = snapshot(parts)
     assert state["stats"]["documents"] == 2 and state["vectors"]["passages"] == state["chunks"]
 
     removed = kg.delete_documents(["a"])
     assert removed.documents == ["a"] and removed.chunks == ["a#0"]
-    state = snapshot(kg)
+    state = snapshot(parts)
     assert state["chunks"] == ["b#0"] and state["vectors"]["passages"] == ["b#0"]
     assert entity_id("kraków") not in state["entities"]  # only "a" mentioned it
     assert entity_id("poland") in state["entities"]  # "b" still does
     assert set(state["vectors"]["entities"]) == set(state["entities"])
 
 
-def test_triples_import_is_idempotent_and_answers_paths(kg: KGQA, tmp_path: Path) -> None:
+def test_triples_import_is_idempotent_and_answers_paths(
+    kg: KGQA, parts: Components, tmp_path: Path
+) -> None:
     kb = tmp_path / "kb.txt"
     kb.write_text(
         "frederica_of_mecklenburg-strelitz|spouse|ernest_augustus_i_of_hanover\n"
@@ -135,11 +149,11 @@ def test_triples_import_is_idempotent_and_answers_paths(kg: KGQA, tmp_path: Path
     )
     report = kg.ingest_triples([kb])
     assert report.relations == 2 and [p.line for p in report.problems] == [3]
-    state = snapshot(kg)
+    state = snapshot(parts)
     assert state["stats"]["relations"] == 2 and len(state["vectors"]["entities"]) == 3
     again = kg.ingest_triples([kb])
-    assert again.documents_unchanged == 1 and snapshot(kg) == state
-    facts = kg.store.relations_of([entity_id("frederica of mecklenburg strelitz")], 10)
+    assert again.documents_unchanged == 1 and snapshot(parts) == state
+    facts = parts.store.relations_of([entity_id("frederica of mecklenburg strelitz")], 10)
     assert [(f.predicate, f.kind) for f in facts] == [("spouse", "kb")]
     evidence = kg.retrieve("which nationality is frederica_of_mecklenburg-strelitz 's couple ?")
     assert evidence.kb_answers[0].name == "united_kingdom"
@@ -214,8 +228,13 @@ def _env(graph: dict) -> dict[str, str]:
     return env
 
 
-def _open(data_dir: Path, graph: dict) -> KGQA:
-    return KGQA.open(Settings(data_dir=data_dir, graph=graph))
+@contextmanager
+def _open(data_dir: Path, graph: dict) -> Iterator[Components]:
+    components = build_components(Settings(data_dir=data_dir, graph=graph))
+    try:
+        yield components
+    finally:
+        components.close()
 
 
 @pytest.mark.slow
@@ -226,8 +245,8 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(
     env = _env(backend)
     clean = tmp_path / "clean"
     subprocess.run(_ingest_cmd(corpus, clean), env=env, check=True, capture_output=True)
-    with _open(clean, backend) as kg:
-        expected = snapshot(kg)
+    with _open(clean, backend) as parts:
+        expected = snapshot(parts)
     assert expected["stats"]["documents"] == 80
     neo4j_driver_if_needed(backend)  # empty the shared Neo4j database between the two runs
 
@@ -242,13 +261,13 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(
     time.sleep(random.uniform(0.5, 3.0))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    with _open(crashed, backend) as kg:
-        partial = kg.stats()["documents"]
+    with _open(crashed, backend) as parts:
+        partial = KGQA(parts).stats()["documents"]
     assert partial < 80, "the run finished before the kill; the test proved nothing"
     rerun = subprocess.run(_ingest_cmd(corpus, crashed), env=env, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    with _open(crashed, backend) as kg:
-        assert_same_store(snapshot(kg), expected)
+    with _open(crashed, backend) as parts:
+        assert_same_store(snapshot(parts), expected)
 
 
 @pytest.fixture
@@ -279,8 +298,8 @@ def test_neo4j_stopped_mid_run_then_restarted(tmp_path: Path, shared_data: Path)
     try:
         clean = tmp_path / "clean"
         subprocess.run(_ingest_cmd(corpus, clean), env=_env(graph), check=True, capture_output=True)
-        with _open(clean, graph) as kg:
-            expected = snapshot(kg)
+        with _open(clean, graph) as parts:
+            expected = snapshot(parts)
         import neo4j
 
         with neo4j.GraphDatabase.driver(uri, auth=("neo4j", "restart-pw-1")) as driver:
@@ -304,7 +323,7 @@ def test_neo4j_stopped_mid_run_then_restarted(tmp_path: Path, shared_data: Path)
             _ingest_cmd(corpus, data), env=_env(graph), capture_output=True, text=True
         )
         assert rerun.returncode == 0, rerun.stderr[-2000:]
-        with _open(data, graph) as kg:
-            assert_same_store(snapshot(kg), expected)
+        with _open(data, graph) as parts:
+            assert_same_store(snapshot(parts), expected)
     finally:
         server.stop()

@@ -16,6 +16,7 @@ from kgqa.errors import InputError
 from kgqa.relation_examples.examples import RelationExample, read_examples
 from kgqa.relation_examples.learn import QaPair, learn_examples, read_qa_pairs
 from kgqa.settings import Settings
+from kgqa.wiring import Components, build_components
 from tests.neo4j_fixture import graph_settings
 
 pytestmark = pytest.mark.integration
@@ -54,13 +55,20 @@ what films did [Nobody Known] direct\tDog Soldiers
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def films(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KGQA]:
+def films_parts(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Components]:
+    """The components of a store holding FILMS (learning reads the store directly)."""
     graph = graph_settings(request)
     kb = tmp_path / "films.tsv"
     kb.write_text(FILMS, encoding="utf-8")
-    with KGQA.open(Settings(data_dir=tmp_path / "store", graph=graph)) as instance:
+    components = build_components(Settings(data_dir=tmp_path / "store", graph=graph))
+    with KGQA(components) as instance:
         instance.ingest_triples([kb])
-        yield instance
+        yield components
+
+
+@pytest.fixture
+def films(films_parts: Components) -> KGQA:
+    return KGQA(films_parts)
 
 
 def _pairs(tmp_path: Path) -> Path:
@@ -70,9 +78,9 @@ def _pairs(tmp_path: Path) -> Path:
 
 
 def test_learning_finds_the_path_to_the_answers_and_counts_what_it_cannot(
-    films: KGQA, tmp_path: Path
+    films_parts: Components, tmp_path: Path
 ) -> None:
-    examples, report = learn_examples(films.store, read_qa_pairs(_pairs(tmp_path)))
+    examples, report = learn_examples(films_parts.store, read_qa_pairs(_pairs(tmp_path)))
     assert set(examples) == {
         RelationExample("which words describe film [entity]", ("has_tags",)),
         RelationExample("what topics is [entity] about", ("has_tags",)),
@@ -90,9 +98,9 @@ def test_learning_finds_the_path_to_the_answers_and_counts_what_it_cannot(
     }
 
 
-def test_a_two_hop_example_when_no_single_relation_fits(films: KGQA) -> None:
+def test_a_two_hop_example_when_no_single_relation_fits(films_parts: Components) -> None:
     pair = QaPair("what language are films by Neil Marshall in", "Neil Marshall", ("English",))
-    examples, report = learn_examples(films.store, [pair])
+    examples, report = learn_examples(films_parts.store, [pair])
     assert report.learned == 1
     assert examples == [
         RelationExample("what language are films by [entity] in", ("directed_by", "in_language"))

@@ -38,10 +38,11 @@ class AbstainingReader(ExtractiveReader):
 
 
 def test_linking_finds_named_entities_exactly_and_by_vector(kg: KGQA) -> None:
-    linked = {le.entity.name: le.how for le in kg.retriever.link("Where was Marie Curie born?")}
+    exact = kg.retrieve("Where was Marie Curie born?").linked
+    linked = {le.entity.name: le.how for le in exact}
     assert linked.get("Marie Curie") == "exact"
     # A misspelt name still links through the entity-name vectors.
-    fuzzy = kg.retriever.link("What did Marie Curi discover?")
+    fuzzy = kg.retrieve("What did Marie Curi discover?").linked
     assert any(le.entity.name == "Marie Curie" for le in fuzzy)
 
 

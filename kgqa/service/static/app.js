@@ -11,13 +11,26 @@ function headers(extra = {}) {
   return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
 }
 
+// A 503 with Retry-After: every answer slot is taken; the page says when to come back.
+class BusyError extends Error {
+  constructor(seconds) {
+    super(`The service is busy, retry in ${seconds} s.`);
+    this.seconds = seconds;
+  }
+}
+
+async function failure(response) {
+  const body = await response.json().catch(() => ({}));
+  const retry = parseInt(response.headers.get("Retry-After") || "", 10);
+  if (response.status === 503 && retry > 0) return new BusyError(retry);
+  const detail = Array.isArray(body.detail) ? body.detail.map((d) => d.msg).join("; ") : body.detail;
+  return new Error(body.error || detail || `${response.status} ${response.statusText}`);
+}
+
 async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers: headers(options.headers || {}) });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    throw new Error(body.error || body.detail || `${response.status} ${response.statusText}`);
-  }
-  return body;
+  if (!response.ok) throw await failure(response);
+  return response.json().catch(() => ({}));
 }
 
 // Server-Sent Events over a POST: read the body stream, split events on blank lines.
@@ -27,10 +40,7 @@ async function* sse(path, payload) {
     headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
     body: JSON.stringify(payload),
   });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error(body.error || body.detail || `${response.status} ${response.statusText}`);
-  }
+  if (!response.ok) throw await failure(response);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -232,21 +242,54 @@ async function ask(question) {
         finish(answer, data);
         state.history.push({ role: "user", content: question }, { role: "assistant", content: data.answer });
       } else if (event === "error") {
-        answer.textContent = `The reader failed: ${data.error}`;
-        if (data.evidence) renderEvidence(data.evidence);
+        answer.textContent = data.type === "ReaderTimeout"
+          ? `${data.error[0].toUpperCase()}${data.error.slice(1)}.`
+          : `The reader failed: ${data.error}`;
+        answer.classList.add("failed");
+        if (data.evidence) {
+          renderEvidence(data.evidence);
+          drawGraph(data.evidence.subgraph, new Set());
+        }
       }
     }
   } catch (error) {
-    $("ask-error").textContent = error.message;
     turn.remove();
+    if (error instanceof BusyError) {
+      $("question").value = question; // kept, to send again when the wait is over
+      waitOut(error.seconds);
+      return;
+    }
+    $("ask-error").textContent = error.message;
   } finally {
-    $("ask-button").disabled = false;
     answer.classList.remove("streaming");
+    if (!state.busyUntil) $("ask-button").disabled = false;
   }
 }
 
+// "busy, retry in N s", counting down, with Ask disabled until then.
+function waitOut(seconds) {
+  state.busyUntil = Date.now() + seconds * 1000;
+  const tick = () => {
+    const left = Math.ceil((state.busyUntil - Date.now()) / 1000);
+    if (left <= 0) {
+      state.busyUntil = 0;
+      $("ask-error").textContent = "";
+      $("ask-button").disabled = false;
+      return;
+    }
+    $("ask-error").textContent = `The service is busy, retry in ${left} s.`;
+    $("ask-error").dataset.busy = left;
+    setTimeout(tick, 250);
+  };
+  $("ask-button").disabled = true;
+  tick();
+}
+
 function finish(node, result) {
-  node.replaceChildren(citedText(result.answer));
+  node.replaceChildren();
+  // The short answer (an entity, a date, "yes") above the sentence that explains and cites it.
+  if (result.short) node.append(el("div", { class: "short" }, result.short));
+  node.append(el("div", { class: "explanation" }, citedText(result.answer)));
   if (result.abstained) {
     node.classList.add("abstained");
     const found = result.passages.length + result.facts.length;

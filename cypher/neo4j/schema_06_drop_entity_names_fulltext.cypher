@@ -1,0 +1,1 @@
+DROP INDEX entity_names IF EXISTS
