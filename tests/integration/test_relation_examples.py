@@ -107,7 +107,9 @@ def test_a_two_hop_example_when_no_single_relation_fits(films_parts: Components)
     ]
 
 
-def test_three_hop_examples_and_their_answer_sets(films: KGQA, tmp_path: Path) -> None:
+def test_three_hop_examples_and_their_answer_sets(
+    films: KGQA, films_parts: Components, tmp_path: Path
+) -> None:
     more = tmp_path / "more.tsv"
     more.write_text(
         "Doomsday\tdirected_by\tNeil Marshall\nDoomsday\thas_tags\tpost-apocalyptic\n", "utf-8"
@@ -120,7 +122,7 @@ def test_three_hop_examples_and_their_answer_sets(films: KGQA, tmp_path: Path) -
         "Dog Soldiers",
         ("caves", "claustrophobic", "post-apocalyptic"),
     )
-    examples, report = learn_examples(films.store, [pair], max_hops=3)
+    examples, report = learn_examples(films_parts.store, [pair], max_hops=3)
     assert report.learned == 1
     assert examples == [
         RelationExample(
@@ -142,21 +144,22 @@ def test_three_hop_examples_and_their_answer_sets(films: KGQA, tmp_path: Path) -
     assert {a.name for a in answers if a.in_best_set} == {"horror", "british", "post-apocalyptic"}
 
 
-def test_learning_cost_is_one_store_read_per_hop_per_batch(films: KGQA) -> None:
+def test_learning_cost_is_one_store_read_per_hop_per_batch(films_parts: Components) -> None:
     calls = 0
-    relations_of = films.store.relations_of
+    store = films_parts.store
+    relations_of = store.relations_of
 
     def counted(ids: list[str], limit: int) -> list:
         nonlocal calls
         calls += 1
         return relations_of(ids, limit)
 
-    films.store.relations_of = counted  # type: ignore[method-assign]
+    store.relations_of = counted  # type: ignore[method-assign]
     pairs = [
         QaPair(f"what language are films by Neil Marshall in {i}", "Neil Marshall", ("English",))
         for i in range(40)
     ]
-    _, report = learn_examples(films.store, pairs, max_hops=3)
+    _, report = learn_examples(store, pairs, max_hops=3)
     assert report.learned == 40
     # Walked once per hop for all pairs, then served from the step cache.
     assert calls <= 3
