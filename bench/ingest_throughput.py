@@ -3,10 +3,14 @@
     python bench/ingest_throughput.py --corpus 2wiki                       # 6,119 English passages
     python bench/ingest_throughput.py --corpus news --limit 2000           # Chinese news articles
     python bench/ingest_throughput.py --corpus 2wiki --backend neo4j       # starts a local Neo4j
+    python bench/ingest_throughput.py --corpus 2wiki --baseline-ref 5909af1  # before/after
 
 Prints one JSON line: documents/s, chunks, entities, relations and peak RSS of the full ingest,
 the seconds of the dense-only baseline (chunk + embed + FAISS, nothing else) measured in the
-same process with the same warmed-up embedder, and their ratio (target <= 2.0).
+same process with the same warmed-up embedder, and their ratio (target <= 2.0). With
+``--baseline-ref``, first one more line: the same corpus ingested (embedded store) by this
+checkout and by that commit's code, each in its own subprocess after its models are loaded, and
+the ratio of their times (issue 20's target: <= 1.2).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from baseline_code import REPO, export_ref, run_python  # noqa: E402
 from corpora import news_documents, wiki2_documents  # noqa: E402
 
 from ingest.build import make_chunker  # noqa: E402
@@ -61,6 +66,32 @@ def dense_only_seconds(
     return time.perf_counter() - started, count
 
 
+def compare_code(ref: str, documents: list, work: Path) -> None:
+    """Time the full ingest of ``documents`` by ``ref``'s code and by this checkout's."""
+    from fact_quality import INGEST  # the same timed ingest, runnable by either code
+
+    rows_file = work / "documents.json"
+    rows_file.write_text(json.dumps([{"title": d.title, "text": d.text} for d in documents]))
+    seconds = {}
+    for name, code in (("baseline", export_ref(ref, work / "baseline-code")), ("current", REPO)):
+        out = run_python(code, INGEST, str(work / f"compare-{name}"), str(rows_file))
+        seconds[name] = json.loads(out.splitlines()[-1])["ingest_s"]
+    print(
+        json.dumps(
+            {
+                "bench": "ingest_compare",
+                "baseline_ref": ref,
+                "documents": len(documents),
+                "baseline_s": seconds["baseline"],
+                "current_s": seconds["current"],
+                "ratio_current_to_baseline": round(seconds["current"] / seconds["baseline"], 2),
+                "target_ratio": 1.2,
+            }
+        ),
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["2wiki", "news"], default="2wiki")
@@ -68,6 +99,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded")
     parser.add_argument("--neo4j-uri", help="use this Neo4j instead of starting one")
     parser.add_argument("--neo4j-password", default="kgqa-bench-pw")
+    parser.add_argument("--baseline-ref", help="also time this commit's ingest (git ref)")
     args = parser.parse_args()
 
     if args.corpus == "2wiki":
@@ -75,6 +107,10 @@ def main() -> None:
     else:
         documents = news_documents(args.limit or 2000)
     work = Path(tempfile.mkdtemp(prefix="kgqa-bench-ingest-"))
+    if args.baseline_ref:
+        if args.corpus != "2wiki":
+            raise SystemExit("--baseline-ref compares 2Wiki ingests only")
+        compare_code(args.baseline_ref, documents, work)
     graph: dict = {"backend": "embedded"}
     server = None
     if args.backend == "neo4j":

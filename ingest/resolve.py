@@ -8,6 +8,9 @@ In order, a surface form joins an existing entity when
    entity-name vector index);
 otherwise it founds a new entity whose id is the hash of its key, so ids are stable across runs
 and machines. Every merged surface form is kept as an alias.
+
+Before all that, a name that is another name of the batch or the store behind a title or a
+house name ("Emperor Lothair I", "Bosonid Boso the Elder") joins that name's entity.
 """
 
 from __future__ import annotations
@@ -25,6 +28,32 @@ Lookup = Callable[[list[str]], dict[str, list[Entity]]]
 Similar = Callable[[list[str]], list[list[tuple[str, float]]]]
 
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# Words before a name that are not part of it: titles, and dynasty adjectives ("Bosonid",
+# "Carolingian"); a name must keep two words after the prefix ("King Kong" stays).
+_TITLES = frozenset(
+    "emperor empress king queen prince princess duke duchess count countess earl lord lady sir "
+    "dame saint st pope bishop archbishop cardinal president general dr mr mrs ms professor "
+    "prof captain colonel sultan emir shah tsar czar margrave landgrave baron baroness viscount "
+    "marquess marquis archduke archduchess infante infanta elector caliph".split()
+)
+_HOUSE = re.compile(r"^[A-Z][a-z]+(?:onid|ingian|ingid|ertid|ovingian)$")
+
+
+def unprefixed_key(surface: str) -> str | None:
+    """The key of a name without a leading title or house word, if two words remain.
+
+    >>> unprefixed_key("Carolingian Emperor Lothair I"), unprefixed_key("King Kong")
+    ('lothair i', None)
+    """
+    name, stripped = surface.strip(), False
+    for _ in range(2):  # "Carolingian Emperor Lothair I"
+        first, _, rest = name.partition(" ")
+        if not rest or not (first.rstrip(".").lower() in _TITLES or _HOUSE.match(first)):
+            break
+        if len(normalize_name(rest).split()) < 2:
+            break
+        name, stripped = rest, True
+    return normalize_name(name) if stripped else None
 
 
 @dataclass(slots=True)
@@ -63,7 +92,20 @@ class EntityResolver:
                     surfaces.setdefault(key, m.surface)
                     types.setdefault(key, Counter())[m.type] += 1
         ids = self._assign(surfaces, types)
+        self._join_prefixed(surfaces, ids)
         return self._build(extractions, ids, types)
+
+    def _join_prefixed(self, surfaces: dict[str, str], ids: dict[str, str]) -> None:
+        """ "Bosonid Boso the Elder" joins "Boso the Elder" where the batch or the store has it."""
+        prefixed = {k: r for k, s in surfaces.items() if (r := unprefixed_key(s)) and r != k}
+        stored: dict[str, str] = {}
+        missing = sorted({r for r in prefixed.values() if r not in ids})
+        if missing and self._lookup is not None:
+            stored = {k: min(e.id for e in v) for k, v in self._lookup(missing).items() if v}
+        for key, rest in prefixed.items():
+            target = ids.get(rest) or stored.get(rest)
+            if target is not None:
+                ids[key] = self._known[key] = target
 
     def _assign(self, surfaces: dict[str, str], types: dict[str, Counter[str]]) -> dict[str, str]:
         if len(self._known) > self._max_known:
@@ -140,10 +182,16 @@ class EntityResolver:
                 out.mentions.append(
                     Mention(eid, m.chunk_id, m.doc_id, m.start, m.end, m.surface, m.type)
                 )
+            seen: set[tuple[str, str, str, str, int]] = set()
             for r in extraction.relations:
                 s, o = local[r.subject], local[r.object]
                 if s is None or o is None or s == o:
                     continue
+                # Two mentions of one entity (the topic and its name) support a triple once.
+                key = (s, r.predicate, o, r.kind, r.start)
+                if key in seen:
+                    continue
+                seen.add(key)
                 out.relations.append(
                     Relation(
                         s,
@@ -155,11 +203,16 @@ class EntityResolver:
                         r.start,
                         r.end,
                         r.weight,
+                        r.surface,
                     )
                 )
         for eid, entity in entities.items():
             entity.type = dominant_type(entity_types[eid])
             entity.aliases.sort()
+            short = unprefixed_key(entity.name)
+            plain = [a for a in entity.aliases if normalize_name(a) == short]
+            if plain:  # named without the title: "Boso the Elder", not "Bosonid Boso ..."
+                entity.name = plain[0]
         out.entities = list(entities.values())
         return out
 

@@ -82,6 +82,9 @@ class Relation:
     start: int = 0
     end: int = 0
     weight: float = 1.0
+    # The phrase the extractor found ("married to") when ``predicate`` is its canonical name
+    # ("spouse", see ingest/extract/predicates.py); empty for co-occurrences and KB triples.
+    surface: str = ""
 
 
 @dataclass(slots=True)

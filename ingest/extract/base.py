@@ -30,6 +30,7 @@ class RawRelation:
     start: int  # the supporting sentence, document offsets
     end: int
     weight: float = 1.0
+    surface: str = ""  # the phrase found, when ``predicate`` is its canonical name
 
 
 @dataclass(slots=True)

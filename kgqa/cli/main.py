@@ -400,7 +400,8 @@ def evaluate(
     dataset: Annotated[
         str,
         typer.Argument(
-            help="2wiki, pathquestion, metaqa-1hop, metaqa-2hop, metaqa-3hop or cmrc2018."
+            help="2wiki, pathquestion, metaqa-1hop, metaqa-2hop, metaqa-3hop, cmrc2018, "
+            "or facts (2Wiki facts)."
         ),
     ],
     sample: Annotated[int | None, typer.Option(help="Evaluate N sampled questions.")] = None,
@@ -420,9 +421,16 @@ def evaluate(
         typer.Option(help="Learn relation examples from the data set's dev questions (MetaQA)."),
     ] = True,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
+    labels: Annotated[
+        Path | None, typer.Option(help="facts: labelled relations for precision (JSON lines).")
+    ] = None,
 ) -> None:
     """Ingest a data set into a fresh store, ask every question with the full system and the
-    dense-only baseline, print a table and optionally write the JSON report."""
+    dense-only baseline, print a table and optionally write the JSON report. ``facts`` instead
+    scores the store's typed facts against 2Wiki's evidence triples (kgqa.evaluation.facts)."""
+    if dataset == "facts":
+        _eval_facts(data_dir, sample, seed, store, labels, json_path)
+        return
     from kgqa.evaluation.report import print_report
     from kgqa.evaluation.runner import evaluate as run
 
@@ -458,6 +466,30 @@ def evaluate(
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
     print_report(report, out)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        err.print(f"report written to {json_path}")
+
+
+def _eval_facts(
+    data_dir: Path,
+    sample: int | None,
+    seed: int,
+    store: Path | None,
+    labels: Path | None,
+    json_path: Path | None,
+) -> None:
+    from kgqa.evaluation.facts import DEFAULT_LABELS, evaluate_facts, print_facts_report
+
+    if labels is None and DEFAULT_LABELS.exists():
+        labels = DEFAULT_LABELS
+    try:
+        report = evaluate_facts(data_dir, sample, seed, store, labels)
+    except KGQAError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    print_facts_report(report, out)
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
