@@ -37,7 +37,7 @@ from kgqa.wiring import Components, build_components
 if TYPE_CHECKING:
     from ingest.load import LoadOptions
     from ingest.pipeline import IngestReport, ProgressCallback
-    from ingest.relation_examples import LearnReport, QaPair
+    from kgqa.relation_examples.learn import LearnReport, QaPair
 
 
 class KGQA:
@@ -153,11 +153,11 @@ class KGQA:
         progress: Callable[[int, int], None] | None = None,
     ) -> LearnReport:
         """Learn which relation paths questions ask for from question-answer pairs over the
-        imported KB (a file or ``QaPair``s; see ``ingest.relation_examples``) and add them to
+        imported KB (a file or ``QaPair``s; see ``kgqa.relation_examples.learn``) and add them to
         ``<data_dir>/relation_examples.jsonl``, which KB answers use from the next question on.
         Examples of a wording these pairs contain replace earlier examples of that wording."""
-        from ingest.relation_examples import learn_examples, read_qa_pairs
-        from kgqa.retrieval.relation_examples import read_examples, write_examples
+        from kgqa.relation_examples.examples import read_examples, write_examples
+        from kgqa.relation_examples.learn import learn_examples, read_qa_pairs
 
         if isinstance(pairs, str | Path):
             pairs = read_qa_pairs(Path(pairs))

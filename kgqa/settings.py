@@ -191,7 +191,7 @@ class Settings(BaseSettings):
 
     @property
     def relation_examples_path(self) -> Path:
-        """Questions known to ask for a relation path (``kgqa.retrieval.relation_examples``)."""
+        """Questions known to ask for a relation path (``kgqa.relation_examples``)."""
         return self.data_dir / "relation_examples.jsonl"
 
 

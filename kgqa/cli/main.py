@@ -403,7 +403,10 @@ def neo4j_status(home: Annotated[Path, typer.Option()] = Path("kgqa-data/neo4j")
 def evaluate(
     dataset: Annotated[
         str,
-        typer.Argument(help="2wiki, pathquestion, metaqa-1hop, cmrc2018, or facts (2Wiki facts)."),
+        typer.Argument(
+            help="2wiki, pathquestion, metaqa-1hop, metaqa-2hop, metaqa-3hop, cmrc2018, "
+            "or facts (2Wiki facts)."
+        ),
     ],
     sample: Annotated[int | None, typer.Option(help="Evaluate N sampled questions.")] = None,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,

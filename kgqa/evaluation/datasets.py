@@ -10,7 +10,19 @@ from pathlib import Path
 from kgqa.domain import Document
 from kgqa.errors import InputError
 
-DATASETS = ("2wiki", "pathquestion", "metaqa-1hop", "cmrc2018", "hotpotqa-dev")
+DATASETS = (
+    "2wiki",
+    "pathquestion",
+    "metaqa-1hop",
+    "metaqa-2hop",
+    "metaqa-3hop",
+    "cmrc2018",
+    "hotpotqa-dev",
+)
+
+# MetaQA multi-hop has dev questions only: every HELD_OUT-th is scored, the rest teach relation
+# examples (a fixed split, so no sample seed can leak a scored question into learning).
+METAQA_HELD_OUT = 5
 
 # PathQuestion: each question file with the KB it is asked against.
 PATHQUESTION_FILES = {
@@ -42,8 +54,14 @@ class Split:
     documents: list[Document] = field(default_factory=list)
     kb_files: list[Path] = field(default_factory=list)
     # Question-answer pairs of a separate (dev) split to learn relation examples from
-    # (``ingest.relation_examples``); never the questions asked.
+    # (``kgqa.relation_examples.learn``); never the questions asked.
     train_file: Path | None = None
+    # Or the questions themselves (the part of a dev split that is not scored).
+    train_questions: list[Question] = field(default_factory=list)
+    # Hops within which a gold answer counts as reachable from the topic (0: not reported).
+    reach_hops: int = 0
+    # Splits over one KB share a kept store of this name (default: the split's name).
+    store_name: str = ""
 
 
 def _require(path: Path) -> Path:
@@ -120,31 +138,57 @@ def pathquestion(
     return splits
 
 
-def metaqa_1hop(data: Path, sample: int | None, seed: int) -> list[Split]:
-    """MetaQA 1-hop test questions; "[topic]" brackets are removed from the question text. The
-    dev questions are the training file for relation examples."""
-    folder = data / "metaqa"
-    lines = _require(folder / "qa_1hop_test.txt").read_text(encoding="utf-8").splitlines()
-    kinds = _require(folder / "qa_1hop_test_qtype.txt").read_text(encoding="utf-8").splitlines()
+def _metaqa_questions(folder: Path, name: str) -> list[Question]:
+    """``qa_<name>.txt`` with its types; "[topic]" brackets are removed from the text."""
+    lines = _require(folder / f"qa_{name}.txt").read_text(encoding="utf-8").splitlines()
+    kinds = _require(folder / f"qa_{name}_qtype.txt").read_text(encoding="utf-8").splitlines()
     questions = []
     for i, line in enumerate(lines):
         text, _, answers = line.partition("\t")
         topic = text[text.index("[") + 1 : text.index("]")] if "[" in text else ""
         questions.append(
             Question(
-                f"metaqa:{i}",
+                f"metaqa:{i}" if name == "1hop_test" else f"metaqa-{name}:{i}",
                 text.replace("[", "").replace("]", ""),
                 answers.split("|"),
                 kind=kinds[i] if i < len(kinds) else "",
                 topic=topic,
             )
         )
+    return questions
+
+
+def metaqa_1hop(data: Path, sample: int | None, seed: int) -> list[Split]:
+    """MetaQA 1-hop test questions. The dev questions are the training file for relation
+    examples."""
+    folder = data / "metaqa"
     return [
         Split(
             "metaqa-1hop",
-            _sample(questions, sample, seed),
+            _sample(_metaqa_questions(folder, "1hop_test"), sample, seed),
             kb_files=[_require(folder / "kb_partial.txt")],
             train_file=_require(folder / "qa_1hop_dev.txt"),
+            reach_hops=1,
+            store_name="metaqa",
+        )
+    ]
+
+
+def metaqa_multihop(data: Path, hops: int, sample: int | None, seed: int) -> list[Split]:
+    """MetaQA 2- or 3-hop dev questions: every ``METAQA_HELD_OUT``-th is scored (sampled from
+    those), the others teach relation examples."""
+    folder = data / "metaqa"
+    questions = _metaqa_questions(folder, f"{hops}hop_dev")
+    held_out = [q for i, q in enumerate(questions) if i % METAQA_HELD_OUT == 0]
+    train = [q for i, q in enumerate(questions) if i % METAQA_HELD_OUT != 0]
+    return [
+        Split(
+            f"metaqa-{hops}hop",
+            _sample(held_out, sample, seed),
+            kb_files=[_require(folder / "kb_partial.txt")],
+            train_questions=train,
+            reach_hops=hops,
+            store_name="metaqa",
         )
     ]
 
@@ -207,6 +251,8 @@ def load_splits(
         return pathquestion(data, sample, seed, files)
     if dataset == "metaqa-1hop":
         return metaqa_1hop(data, sample, seed)
+    if dataset in ("metaqa-2hop", "metaqa-3hop"):
+        return metaqa_multihop(data, int(dataset[len("metaqa-")]), sample, seed)
     if dataset == "cmrc2018":
         return cmrc2018(data, sample, seed)
     if dataset == "hotpotqa-dev":

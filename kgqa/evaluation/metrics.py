@@ -52,3 +52,12 @@ def kb_name(name: str) -> str:
 
 def pct(numerator: float, denominator: int) -> float:
     return round(100.0 * numerator / denominator, 2) if denominator else 0.0
+
+
+def set_f1(predicted: set[str], golds: set[str]) -> float:
+    """F1 of an answer set against the gold set (KB answers: all the films of a director)."""
+    common = len(predicted & golds)
+    if not common:
+        return 0.0
+    precision, recall = common / len(predicted), common / len(golds)
+    return 2 * precision * recall / (precision + recall)

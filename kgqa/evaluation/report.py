@@ -20,6 +20,7 @@ METRICS = (
     "latency_ms_p50",
     "latency_ms_p95",
     "answer_ms_p50",
+    "kb_latency_ms_p50",
 )
 
 

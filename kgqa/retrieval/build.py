@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
+from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.dense import FaissDenseSearch
 from kgqa.retrieval.engine import GraphFusedRetriever, RetrievalParts
 from kgqa.retrieval.entity_names import FaissEntityNameSearch
@@ -16,7 +17,6 @@ from kgqa.retrieval.kb import KbAnswerer
 from kgqa.retrieval.keyword_search import Bm25KeywordSearch
 from kgqa.retrieval.linking import EntityLinker
 from kgqa.retrieval.pagerank import PageRankRanking, PersonalizedPageRank
-from kgqa.retrieval.relation_examples import ExampleMatcher
 from kgqa.retrieval.store_state import HasKbRelations, StoreFingerprint
 from kgqa.retrieval.topic import TopicPageRanking
 from kgqa.settings import Settings

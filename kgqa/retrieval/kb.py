@@ -1,26 +1,23 @@
 """Answers from relation paths: when a path of typed relations from a question entity matches
-the question ("which nationality is X's couple?" -> spouse, nationality), its end entity is
-the answer and the path is the evidence. Typical for imported knowledge bases.
+the question ("which nationality is X's couple?" -> spouse, nationality), the entities at its
+end are the answer (a set: "which films did X direct") and the path is the evidence. Typical
+for imported knowledge bases.
 
-Paths of 1..max_hops relations are enumerated from the linked entities (fan-out capped), each
-distinct relation sequence is scored once against the question with the entity mention removed:
-half by aligning its relations, in order, to the question's words (``path_alignment``), half by
-the cosines of the question, whole and as its content words, with the sequence's readable text.
-Answers inherit their best path's score. On 200-question samples of each PathQuestion file and
-300 of MetaQA 1-hop, the alignment took Hits@1 from 82/70/85/86/87/80 to 92/94/97/97/97/86.
+Paths are walked as sets, hop by hop (``kgqa.graph.relation_paths``): every path of one relation
+sequence from one start is one walk, its ends the candidate answers. Each walk is scored as a
+whole against the whole question with the entity mention removed: half by aligning its
+relations, in order, to the question's words (``path_alignment``; a word no relation explains
+costs, so a path that stops one hop early scores below the one that goes the whole way), half
+by the cosines of the question, whole and as its content words, with the sequence's readable
+text. Where relation examples exist (``kgqa.relation_examples``), 70% of a walk's score is its
+nearest example's weighted cosine with the question. A walk that turns (film -directed_by->
+director <-directed_by- other films) is scored by the same rule as any other: "the director of
+X also directed which films" asks for exactly that, and its start is no answer where the walk
+reaches others (``kgqa.graph.relation_paths``).
 
-Where relation examples exist (questions known to ask for a path, learned from question-answer
-pairs: ``relation_examples``), 70% of a path's score is its nearest example's cosine with the
-question (each example weighted by its share of its wording's count); on 300 held-out MetaQA dev
-questions, examples learned from 5,000 others took Hits@1 from 82.7 to 95.7 (94.7 unweighted,
-93.3 at a weight of 50%).
-
-A path that turns (enters a node along one relation and leaves it the opposite way along another:
-film -directed_by-> director <-written_by- other film) walks to siblings, things that merely
-share a director, a film, a year. Questions rarely ask for those, yet the text of such a path
-("directed by written by starred actors") resembles a film question better than the one right
-relation does, so each turn costs 70% of the score (MetaQA 1-hop sample 36 -> 72 Hits@1 with a
-halving; PathQuestion, whose paths run forward, unchanged or better on every file).
+Between hops only the best-scoring walks go on (``beam``), judged by what they or any longer
+path of examples starting with them could score, and at most ``max_frontier`` of their ends
+are expanded: the fan-out is bounded whatever the KB.
 """
 
 from __future__ import annotations
@@ -34,16 +31,39 @@ import numpy as np
 from kgqa.domain import Fact
 from kgqa.embedding.text_cache import EmbedTexts
 from kgqa.graph.base import GraphStore
+from kgqa.graph.relation_paths import (
+    Walk,
+    answer_ends,
+    extend_walks,
+    start_walk,
+    steps_by_entity,
+)
+from kgqa.relation_examples.examples import mark_mention, unmarked
+from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.graph import predicate_text
 from kgqa.retrieval.linking import STOPWORDS, LinkedEntity
 from kgqa.retrieval.path_alignment import AskedWords, alignment_scores
-from kgqa.retrieval.relation_examples import ExampleMatcher, mark_mention, unmarked
 
-_TURN_PENALTY = 0.3
+Key = tuple[str, ...]
+
 _ALIGNMENT_WEIGHT = 0.5
 # Weight of the nearest relation example (``relation_examples``), where a path has examples.
 _EXAMPLE_WEIGHT = 0.7
+# Walks carried to the next hop, per question: a MetaQA film has ~9 relation kinds, so 16
+# keeps every one-hop walk and the best two-hop ones (2-hop and 3-hop dev samples lose nothing
+# against 64; PathQuestion's forward paths need fewer).
+_BEAM = 16
+# Ends expanded per hop over all carried walks, best walks first (bounds the store query on
+# an actor's films' actors).
+_MAX_FRONTIER = 400
+# Ends kept per walk: the answer set of one path ("films of this genre") is cut here.
+_MAX_ENDS = 500
+# Members of the best answer set returned besides ``top_k`` runners-up.
+_MAX_SET = 100
 _WORD = re.compile(r"\w+")
+# Walks whose scores differ by less than this are one answer set (the same relations walked
+# from two entities of one name).
+_TIE = 1e-9
 
 
 @dataclass(slots=True, frozen=True)
@@ -52,17 +72,12 @@ class KbAnswer:
     name: str
     score: float
     path: tuple[Fact, ...]
+    support: int = 1  # how many paths of its relation sequence arrive at it
+    in_best_set: bool = False  # one of the answers of the best-scoring relation path
 
     @property
     def relations(self) -> tuple[str, ...]:
         return tuple(f.predicate for f in self.path)
-
-
-@dataclass(slots=True, frozen=True)
-class Step:
-    fact: Fact
-    target: str  # the entity the step arrives at
-    target_name: str
 
 
 class KbAnswerer:
@@ -72,10 +87,11 @@ class KbAnswerer:
         embed: EmbedTexts,
         max_hops: int = 3,
         fanout: int = 100,
-        max_paths: int = 20_000,
+        max_paths: int = _MAX_FRONTIER,
         min_score: float = 0.1,
         enabled: Callable[[], bool] = lambda: True,
         examples: ExampleMatcher | None = None,
+        beam: int = _BEAM,
     ) -> None:
         self._enabled = enabled
         self._examples = examples
@@ -83,25 +99,17 @@ class KbAnswerer:
         self._embed = embed
         self._max_hops = max_hops
         self._fanout = fanout
-        self._max_paths = max_paths
+        self._max_frontier = max_paths  # ends expanded per hop (the name predates walks)
         self._min_score = min_score
+        self._beam = beam
 
     def answer(
         self, question: str, linked: Sequence[LinkedEntity], top_k: int = 5
     ) -> list[KbAnswer]:
-        """Candidate answers, best first; empty when no path matches the question well."""
+        """The best path's answer set (``in_best_set``, most supported first), then up to
+        ``top_k`` other candidates, best first; empty when no path matches the question."""
         seeds = [le for le in linked if le.score > 0][:3]
         if not seeds or not self._enabled():
-            return []
-        paths: list[tuple[LinkedEntity, list[Step]]] = []
-        for seed in seeds:
-            paths += [
-                (seed, p)
-                for p in relation_paths(
-                    self._store, seed.entity.id, self._max_hops, self._fanout, self._max_paths
-                )
-            ]
-        if not paths:
             return []
         # A path is compared with the question minus its own start's mention only: another
         # linked word ("who stars in Barcelona" also links a film called "Stars") may be the
@@ -111,44 +119,93 @@ class KbAnswerer:
             or " ".join(question.lower().replace("_", " ").split())
             for seed in seeds
         }
-        keys = {tuple(s.fact.predicate for s in steps) for _, steps in paths}
-        sims = self._question_scores(asked, keys)
+        weight = {seed.entity.id: seed.score for seed in seeds}
+        scored: list[tuple[float, Walk]] = []
+        frontier = [start_walk(seed.entity.id) for seed in seeds]
+        for _hop in range(self._max_hops):
+            walks = self._extend(frontier)
+            if not walks:
+                break
+            full, ahead = self._question_scores(asked, walks)
+            scored += [(s * weight[w.start], w) for s, w in zip(full, walks, strict=True)]
+            order = sorted(range(len(walks)), key=lambda i: -ahead[i] * weight[walks[i].start])
+            frontier = [walks[i] for i in order[: self._beam]]
+        return self._answers(scored, top_k)
+
+    def _extend(self, frontier: list[Walk]) -> list[Walk]:
+        """The walks one hop longer; only the ends of the best walks, up to the cap, go on."""
+        ends: list[str] = []
+        for walk in frontier:
+            ends += walk.ends
+        wanted = list(dict.fromkeys(ends))[: self._max_frontier]
+        if not wanted:
+            return []
+        kept = set(wanted)
+        # Copies: the walks themselves keep all their ends as answers.
+        going = [
+            Walk(w.start, w.hops, {e: r for e, r in w.ends.items() if e in kept}) for w in frontier
+        ]
+        by_entity = steps_by_entity(self._store.relations_of(wanted, self._fanout))
+        return extend_walks(going, by_entity, _MAX_ENDS)
+
+    def _answers(self, scored: list[tuple[float, Walk]], top_k: int) -> list[KbAnswer]:
+        scored = [(s, w) for s, w in scored if s >= self._min_score and w.ends]
+
+        if not scored:
+            return []
+        scored.sort(key=lambda sw: (-sw[0], len(sw[1].hops)))
+        top = scored[0][0]
         best: dict[str, KbAnswer] = {}
-        for seed, steps in paths:
-            key = tuple(s.fact.predicate for s in steps)
-            score = sims[seed.entity.id][key] * seed.score * _TURN_PENALTY ** _turns(steps)
-            end = steps[-1]
-            # A path may come back to the question entity ("the mother of X's son" is X),
-            # but a single hop back to itself is no answer.
-            if (end.target == seed.entity.id and len(steps) < 2) or score < self._min_score:
-                continue
-            current = best.get(end.target)
-            if current is None or score > current.score:
-                path = tuple(s.fact for s in steps)
-                best[end.target] = KbAnswer(end.target, end.target_name, round(score, 6), path)
-        ranked = sorted(best.values(), key=lambda a: (-a.score, len(a.path), a.name))
-        return ranked[:top_k]
+        for score, walk in scored:
+            in_set = top - score < _TIE
+            for entity, reach in answer_ends(walk).items():
+                if entity not in best:
+                    best[entity] = KbAnswer(
+                        entity, reach.name, round(score, 6), reach.facts, reach.support, in_set
+                    )
+        answers = sorted(
+            best.values(),
+            key=lambda a: (not a.in_best_set, -a.score, -a.support, len(a.path), a.name),
+        )
+        members = [a for a in answers if a.in_best_set][:_MAX_SET]
+        return members + [a for a in answers if not a.in_best_set][:top_k]
 
     def _question_scores(
-        self, asked: dict[str, str], keys: set[tuple[str, ...]]
-    ) -> dict[str, dict[tuple[str, ...], float]]:
+        self, asked: dict[str, str], walks: Sequence[Walk]
+    ) -> tuple[list[float], list[float]]:
+        """Per walk, how well its relation sequence matches the question from its start, and
+        the best that it or a longer path of examples beginning with it could score (what the
+        beam keeps)."""
+        keys = {w.relations for w in walks}
+        scores, ahead = self._key_scores({w.start for w in walks}, asked, keys)
+        return (
+            [scores[w.start][w.relations] for w in walks],
+            [ahead[w.start][w.relations] for w in walks],
+        )
+
+    def _key_scores(
+        self, starts: set[str], asked: dict[str, str], keys: set[Key]
+    ) -> tuple[dict[str, dict[Key, float]], dict[str, dict[Key, float]]]:
         """How well each relation sequence matches the question, per start (``asked``: the
         question with that start's mention marked). All texts are embedded in one batch.
 
-        Half is the word alignment (``path_alignment``). The other half reads the question
-        whole and as its content words alone, and averages the two cosines with the path's
-        text: the whole question carries what no single word says ("what does X do" asks for
-        a profession), its content words the one relation a short question names ("writer"
-        -> written_by, where "who is the writer of the film" alone sits closer to "starred
-        actors")."""
-        readings: dict[str, tuple[AskedWords, int]] = {}
+        Half is the word alignment (``path_alignment``, the better of its readings). The other
+        half reads the question whole and as its content words alone, and averages the two
+        cosines with the path's text: the whole question carries what no single word says
+        ("what does X do" asks for a profession), its content words the one relation a short
+        question names ("writer" -> written_by, where "who is the writer of the film" alone
+        sits closer to "starred actors")."""
+        readings: dict[str, tuple[list[AskedWords], int, dict[str, int]]] = {}
         texts: list[str] = []
-        for start, text in asked.items():
+        for start in sorted(starts):
+            text = asked[start]
             plain = unmarked(text)
-            words = AskedWords.read(text)
+            words = AskedWords.readings(text)
             content = " ".join(w for w in _WORD.findall(plain) if w not in STOPWORDS) or plain
-            readings[start] = (words, len(texts))
-            texts += [plain, content, *(span.text for span in words.spans)]
+            span_texts = sorted({span.text for reading in words for span in reading.spans})
+            at = len(texts)
+            readings[start] = (words, at, {t: at + 2 + i for i, t in enumerate(span_texts)})
+            texts += [plain, content, *span_texts]
         names = sorted({r for key in keys for r in key})
         path_texts = {k: " ".join(predicate_text(p) for p in k) for k in keys}
         paths = sorted(set(path_texts.values()))
@@ -158,81 +215,38 @@ class KbAnswerer:
         relations = dict(zip(names, vectors[len(texts) : at_paths], strict=True))
         path_vectors = dict(zip(paths, vectors[at_paths:], strict=True))
         w = _ALIGNMENT_WEIGHT
-        scores: dict[str, dict[tuple[str, ...], float]] = {}
-        for start, (words, at) in readings.items():
-            spans = vectors[at + 2 : at + 2 + len(words.spans)]
-            aligned = alignment_scores(words, spans, relations, list(keys))
+        scores: dict[str, dict[Key, float]] = {}
+        ahead: dict[str, dict[Key, float]] = {}
+        for start, (words, at, span_rows) in readings.items():
+            aligned = dict.fromkeys(keys, -1.0)
+            for reading in words:
+                spans = vectors[[span_rows[s.text] for s in reading.spans]]
+                for k, v in alignment_scores(reading, spans, relations, list(keys)).items():
+                    aligned[k] = max(aligned[k], v)
             learned = self._examples.scores(vectors[at]) if self._examples else {}
-            scores[start] = {}
+            longer = _prefix_best(learned)
+            scores[start], ahead[start] = {}, {}
             for k in keys:
                 path = path_vectors[path_texts[k]]
                 whole, by_content = float(vectors[at] @ path), float(vectors[at + 1] @ path)
-                score = w * aligned[k] + (1 - w) * (whole + by_content) / 2
-                if k in learned:
-                    score = (1 - _EXAMPLE_WEIGHT) * score + _EXAMPLE_WEIGHT * learned[k]
+                own = w * aligned[k] + (1 - w) * (whole + by_content) / 2
+                score = _mixed(own, learned.get(k))
                 scores[start][k] = score
-        return scores
+                ahead[start][k] = max(score, _mixed(own, longer.get(k)))
+        return scores, ahead
 
 
-def steps_by_entity(facts: Sequence[Fact]) -> dict[str, list[Step]]:
-    """The steps each entity can take along imported (``kb``) facts, in both directions; text
-    relations are too loose for paths."""
-    by_entity: dict[str, list[Step]] = {}
-    for fact in facts:
-        if fact.kind == "kb":
-            by_entity.setdefault(fact.subject_id, []).append(
-                Step(fact, fact.object_id, fact.object)
-            )
-            by_entity.setdefault(fact.object_id, []).append(
-                Step(fact, fact.subject_id, fact.subject)
-            )
-    return by_entity
+def _mixed(own: float, example: float | None) -> float:
+    if example is None:
+        return own
+    return (1 - _EXAMPLE_WEIGHT) * own + _EXAMPLE_WEIGHT * example
 
 
-def relation_paths(
-    store: GraphStore, start: str, max_hops: int, fanout: int, max_paths: int
-) -> list[list[Step]]:
-    """Paths of 1..``max_hops`` imported (``kb``) relations from ``start``, in either direction,
-    shortest first; at most ``fanout`` relations per entity and ``max_paths`` paths."""
-    paths: list[list[Step]] = []
-    frontier: list[list[Step]] = [[]]
-    for _hop in range(max_hops):
-        ends = {p[-1].target if p else start for p in frontier}
-        by_entity = steps_by_entity(store.relations_of(sorted(ends), fanout))
-        extended: list[list[Step]] = []
-        for path in frontier:
-            here = path[-1].target if path else start
-            for step in by_entity.get(here, []):
-                if path and _doubles_back(path[-1], step):
-                    continue
-                extended.append([*path, step])
-        if not extended:
-            break
-        paths += extended
-        if len(paths) >= max_paths:
-            break
-        frontier = extended
-    return paths[:max_paths]
-
-
-def _forward(step: Step) -> bool:
-    return step.target == step.fact.object_id
-
-
-def _turns(steps: Sequence[Step]) -> int:
-    """How often the path changes direction (forward along a relation, then backward, or the
-    reverse)."""
-    return sum(_forward(a) != _forward(b) for a, b in zip(steps, steps[1:], strict=False))
-
-
-def _doubles_back(previous: Step, step: Step) -> bool:
-    """The same edge walked back, or the same relation reversed (X nationality UK, then UK
-    nationality-of Y: a sibling of X, never what a question asks for). A self-loop may be
-    walked again: it joins two items that share one name (a recording and its release track
-    both called "Paris"), so "the recording of Paris's recording" is Paris itself."""
-    if step.fact.subject_id == step.fact.object_id:
-        return False
-    if step.fact.id == previous.fact.id:
-        return True
-    same = step.fact.predicate == previous.fact.predicate
-    return same and _forward(step) != _forward(previous)
+def _prefix_best(learned: dict[Key, float]) -> dict[Key, float]:
+    """For each proper prefix of a key with examples, the best example score beyond it."""
+    best: dict[Key, float] = {}
+    for key, score in learned.items():
+        for n in range(1, len(key)):
+            prefix = key[:n]
+            best[prefix] = max(best.get(prefix, -1.0), score)
+    return best

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kgqa.relation_examples.examples import MENTION
 from kgqa.retrieval.linking import STOPWORDS
 
-# Marks where the entity mention was in a question whose mention has been removed.
-MENTION = "\x00"
+__all__ = ["MENTION", "AskedWords", "Span", "alignment_score", "alignment_scores"]
 _TOKEN = re.compile(r"\x00|\w+")
 # "'s" survives tokenisation as "s"; it is a function word here.
 _FUNCTION_WORDS = STOPWORDS | {"s"}
@@ -57,7 +57,22 @@ class AskedWords:
     spans: tuple[Span, ...]
 
     @classmethod
-    def read(cls, asked: str) -> AskedWords:
+    def readings(cls, asked: str) -> list[AskedWords]:
+        """The path orders a question allows: after-then-before ("the father of X's wife":
+        wife, father), and where the mention is no possessive, also before-then-after ("the
+        films written by X were in which genres": written, films, genres). A relation path
+        takes the better. A possessive continues the path after the mention, so "the child of
+        X's parent" is read one way only (else parents, children and children, parents tie)."""
+        first = cls.read(asked)
+        tokens = _TOKEN.findall(asked)
+        at = tokens.index(MENTION) if MENTION in tokens else -1
+        if at < 0 or tokens[at + 1 : at + 2] == ["s"]:
+            return [first]
+        second = cls.read(asked, before_first=True)
+        return [first] if second.words == first.words else [first, second]
+
+    @classmethod
+    def read(cls, asked: str, before_first: bool = False) -> AskedWords:
         """``asked``: the question in lower case with the entity mention replaced by
         ``MENTION`` (no marker: every word counts as coming after the mention)."""
         tokens = _TOKEN.findall(asked)
@@ -65,8 +80,10 @@ class AskedWords:
         content = [i for i, t in enumerate(tokens) if t != MENTION and t not in _FUNCTION_WORDS]
         after = [i for i in content if i > at]
         before = [i for i in content if i < at][::-1]
-        order = after + before
+        order = before + after if before_first else after + before
         side = [True] * len(after) + [False] * len(before)
+        if before_first:
+            side = side[len(after) :] + side[: len(after)]
         spans = []
         for a in range(len(order)):
             for b in range(a, min(a + _MAX_SPAN_WORDS, len(order))):

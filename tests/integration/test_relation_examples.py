@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ingest.relation_examples import QaPair, learn_examples, read_qa_pairs
 from kgqa.api import KGQA
 from kgqa.cli.main import app
 from kgqa.errors import InputError
-from kgqa.retrieval.relation_examples import RelationExample, read_examples
+from kgqa.relation_examples.examples import RelationExample, read_examples
+from kgqa.relation_examples.learn import QaPair, learn_examples, read_qa_pairs
 from kgqa.settings import Settings
 from kgqa.wiring import Components, build_components
 from tests.neo4j_fixture import graph_settings
@@ -105,6 +105,64 @@ def test_a_two_hop_example_when_no_single_relation_fits(films_parts: Components)
     assert examples == [
         RelationExample("what language are films by [entity] in", ("directed_by", "in_language"))
     ]
+
+
+def test_three_hop_examples_and_their_answer_sets(
+    films: KGQA, films_parts: Components, tmp_path: Path
+) -> None:
+    more = tmp_path / "more.tsv"
+    more.write_text(
+        "Doomsday\tdirected_by\tNeil Marshall\nDoomsday\thas_tags\tpost-apocalyptic\n", "utf-8"
+    )
+    films.ingest_triples([more])
+    # Dog Soldiers -directed_by-> Neil Marshall <-directed_by- The Descent, Doomsday -has_tags->
+    # (through English, only The Descent's tags: the answers tell the two paths apart).
+    pair = QaPair(
+        "which words describe the films that share directors with Dog Soldiers",
+        "Dog Soldiers",
+        ("caves", "claustrophobic", "post-apocalyptic"),
+    )
+    examples, report = learn_examples(films_parts.store, [pair], max_hops=3)
+    assert report.learned == 1
+    assert examples == [
+        RelationExample(
+            "which words describe the films that share directors with [entity]",
+            ("directed_by", "directed_by", "has_tags"),
+        )
+    ]
+    pairs = tmp_path / "three.txt"
+    pairs.write_text(
+        "which words describe the films that share directors with [Dog Soldiers]"
+        "\tcaves|claustrophobic|post-apocalyptic\n",
+        encoding="utf-8",
+    )
+    films.learn_relations(pairs, max_hops=3)
+    answers = films.retrieve(
+        "which words describe the films that share directors with The Descent"
+    ).kb_answers
+    assert answers[0].relations == ("directed_by", "directed_by", "has_tags")
+    assert {a.name for a in answers if a.in_best_set} == {"horror", "british", "post-apocalyptic"}
+
+
+def test_learning_cost_is_one_store_read_per_hop_per_batch(films_parts: Components) -> None:
+    calls = 0
+    store = films_parts.store
+    relations_of = store.relations_of
+
+    def counted(ids: list[str], limit: int) -> list:
+        nonlocal calls
+        calls += 1
+        return relations_of(ids, limit)
+
+    store.relations_of = counted  # type: ignore[method-assign]
+    pairs = [
+        QaPair(f"what language are films by Neil Marshall in {i}", "Neil Marshall", ("English",))
+        for i in range(40)
+    ]
+    _, report = learn_examples(store, pairs, max_hops=3)
+    assert report.learned == 40
+    # Walked once per hop for all pairs, then served from the step cache.
+    assert calls <= 3
 
 
 def test_learned_examples_turn_the_answer_to_the_relation_asked_for(

@@ -30,6 +30,8 @@ LAYERS: list[tuple[str, str, int]] = [
             "vectors",
             "embedding",
             "keyword",
+            # Relation examples: learned by ingest-side pairs, matched by the KB answerer.
+            "relation_examples",
         )
     ),
     ("ingest", "ingest", 1),

@@ -2,7 +2,7 @@
 
 A knowledge base's relation names rarely say how people ask for them: ``has_tags`` is asked as
 "what words describe X" or "which topics is X about", and no embedding puts "words" near "tags".
-Examples do. They are learned from question-answer pairs (``ingest.relation_examples``: the path
+Examples do. They are learned from question-answer pairs (``kgqa.relation_examples.learn``: the path
 from the question's topic to its answers) or written by hand, one JSON object per line in
 ``<data_dir>/relation_examples.jsonl``, the topic's mention written ``[entity]``:
 
@@ -11,26 +11,22 @@ from the question's topic to its answers) or written by hand, one JSON object pe
 ``count`` (default 1) is how many pairs taught it. One wording may be learned for several paths
 (a partial KB lacks a film's tags but its genre equals the gold tag), so an example weighs as
 its share of its wording's count. The KB answerer mixes into a path's score the best weighted
-cosine of its examples with the question (both with the mention removed). Paths without examples
-keep their own score.
+cosine of its examples with the question (both with the mention removed: ``match``).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from kgqa.atomic_file import write_atomically
-from kgqa.embedding.text_cache import EmbedTexts
 from kgqa.errors import InputError
-from kgqa.retrieval.path_alignment import MENTION
 
 PLACEHOLDER = "[entity]"
+# Marks where the entity mention was in a question whose mention has been removed.
+MENTION = "\x00"
 
 Key = tuple[str, ...]
 
@@ -97,67 +93,3 @@ def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
     """Write ``examples`` (sorted) to ``path`` atomically: a crash leaves the old file whole."""
     ordered = sorted(examples, key=lambda e: (e.relations, e.question))
     write_atomically(path, "".join(e.as_json() + "\n" for e in ordered).encode("utf-8"))
-
-
-@dataclass(slots=True, frozen=True)
-class _Loaded:
-    """The examples as matrices: one row per (path, wording), its vector and its weight."""
-
-    keys: list[Key]
-    vectors: np.ndarray
-    key_of_row: np.ndarray
-    weights: np.ndarray
-
-
-class ExampleMatcher:
-    """Best weighted example similarity per relation path. The file is re-read (and its
-    questions re-embedded) when it changes on disk."""
-
-    def __init__(self, path: Path, embed: EmbedTexts) -> None:
-        self._path = path
-        self._embed = embed
-        self._lock = threading.Lock()
-        self._stamp: tuple[float, int] | None = None
-        self._loaded: _Loaded | None = None
-
-    def scores(self, question_vector: np.ndarray) -> dict[Key, float]:
-        """For each path with examples, the highest cosine of the (mention-free) question's
-        vector with one of its examples times the example's weight; empty without examples."""
-        loaded = self._load()
-        if loaded is None:
-            return {}
-        sims = (loaded.vectors @ question_vector) * loaded.weights
-        best = np.full(len(loaded.keys), -1.0)
-        np.maximum.at(best, loaded.key_of_row, sims)
-        return {key: float(best[i]) for i, key in enumerate(loaded.keys)}
-
-    def _load(self) -> _Loaded | None:
-        try:
-            stat = self._path.stat()
-            stamp: tuple[float, int] | None = (stat.st_mtime, stat.st_size)
-        except FileNotFoundError:
-            stamp = None
-        with self._lock:
-            if stamp != self._stamp:
-                self._loaded = self._read() if stamp else None
-                self._stamp = stamp
-            return self._loaded
-
-    def _read(self) -> _Loaded | None:
-        counts: dict[tuple[Key, str], int] = {}
-        totals: dict[str, int] = {}
-        for e in read_examples(self._path):
-            text = unmarked(e.question)
-            counts[(e.relations, text)] = counts.get((e.relations, text), 0) + e.count
-            totals[text] = totals.get(text, 0) + e.count
-        if not counts:
-            return None
-        rows = sorted(counts)
-        keys = sorted({key for key, _ in rows})
-        index = {key: i for i, key in enumerate(keys)}
-        return _Loaded(
-            keys=keys,
-            vectors=np.asarray(self._embed([text for _, text in rows]), dtype=np.float32),
-            key_of_row=np.array([index[key] for key, _ in rows], dtype=np.int64),
-            weights=np.array([counts[row] / totals[row[1]] for row in rows], dtype=np.float32),
-        )

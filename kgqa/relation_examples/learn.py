@@ -1,11 +1,12 @@
 """Learn relation examples from question-answer pairs over an imported knowledge base.
 
-For each pair the topic entity is looked up by name and the relation paths from it are walked
-(one hop, then up to ``max_hops`` when no one-hop path fits): the path whose end entities best
-match the gold answers (F1 of the name sets, at least ``min_f1``, no tie) is what the question
-asks for. The question, its topic's mention written ``[entity]``, becomes an example of that path
-(``kgqa.retrieval.relation_examples``), counted. Distant supervision: no labels beyond the
-answers.
+For each pair the topic entity is looked up by name and every relation path of up to
+``max_hops`` hops from it is walked as a set (``kgqa.graph.relation_paths``): the path whose end
+entities best match the gold answers (F1 of the entity sets, at least ``min_f1``, no tie) is
+what the question asks for. The question, its topic's mention
+written ``[entity]``, becomes an example of that path (``examples``), counted. Distant
+supervision: no labels beyond the answers. The KB's steps are read in batches into a bounded
+cache, so learning costs one walk over sets per pair, not one store query per path.
 
 Input files: one pair per line, either ``question with [topic]<TAB>answer|answer`` (MetaQA's
 format) or a JSON object ``{"question": ..., "topic": ..., "answers": [...]}`` (``topic`` may be
@@ -16,18 +17,29 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kgqa.errors import InputError
 from kgqa.graph.base import GraphStore
+from kgqa.graph.relation_paths import EndSets, StepCache, walk_end_sets
 from kgqa.names import normalize_name
-from kgqa.retrieval.kb import Step, relation_paths, steps_by_entity
-from kgqa.retrieval.path_alignment import MENTION
-from kgqa.retrieval.relation_examples import PLACEHOLDER, Key, RelationExample, mark_mention
+from kgqa.relation_examples.examples import (
+    MENTION,
+    PLACEHOLDER,
+    Key,
+    RelationExample,
+    mark_mention,
+)
 
+# Pairs whose topics and answers are looked up in one call.
 _BATCH = 500
+# A set of ends larger than this (the films of a genre, the films of a year) is no bridge a
+# question walks on; walking it would cost more than all else (MetaQA: no dev question does).
+_MAX_FRONTIER = 500
+# Entities whose steps are kept in memory: all of MetaQA's 43k fit; a larger KB is re-read.
+_CACHE_ENTITIES = 200_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -107,31 +119,30 @@ def learn_examples(
     fanout: int = 1000,
     min_f1: float = 0.5,
     progress: Callable[[int, int], None] | None = None,
+    max_frontier: int = _MAX_FRONTIER,
+    cache_entities: int = _CACHE_ENTITIES,
 ) -> tuple[list[RelationExample], LearnReport]:
     """Examples learned from ``pairs``, one per (wording, path) with the count of pairs."""
+    if max_hops < 1:
+        raise InputError("max_hops must be at least 1")
     report = LearnReport(pairs=len(pairs))
     learned: Counter[tuple[str, Key]] = Counter()
+    cache = StepCache(store, fanout, cache_entities)
     for at in range(0, len(pairs), _BATCH):
         batch = pairs[at : at + _BATCH]
-        found = store.find_entities(sorted({normalize_name(p.topic) for p in batch}))
-        ids = sorted({e.id for entities in found.values() for e in entities})
-        one_hop = steps_by_entity(store.relations_of(ids, fanout)) if ids else {}
+        names = {normalize_name(p.topic) for p in batch}
+        names |= {normalize_name(a) for p in batch for a in p.answers}
+        found = store.find_entities(sorted(names))
+        ids = {name: {e.id for e in entities} for name, entities in found.items()}
         for pair in batch:
-            topics = [e.id for e in found.get(normalize_name(pair.topic), [])]
+            topics = sorted(ids.get(normalize_name(pair.topic), ()))
             asked = mark_mention(pair.question, [pair.topic])
             if not topics or asked is None:
                 report.topic_not_found += 1
                 continue
-            gold = {normalize_name(a) for a in pair.answers}
-            key = _best_fit([[step] for t in topics for step in one_hop.get(t, [])], gold, min_f1)
-            if key is None and max_hops > 1:  # the longer paths of the topic, walked anew
-                longer = [
-                    path
-                    for t in topics
-                    for path in relation_paths(store, t, max_hops, fanout, max_paths=100_000)
-                    if len(path) > 1
-                ]
-                key = _best_fit(longer, gold, min_f1)
+            gold = {e for a in pair.answers for e in ids.get(normalize_name(a), ())}
+            ends = walk_end_sets(topics, max_hops, cache, max_frontier, gold) if gold else {}
+            key = _best_fit(ends, gold, min_f1)
             if key is None:
                 report.no_fitting_path += 1
             elif key == ():
@@ -145,16 +156,21 @@ def learn_examples(
     return sorted(examples, key=lambda e: (e.relations, e.question)), report
 
 
-def _best_fit(paths: Iterable[Sequence[Step]], gold: set[str], min_f1: float) -> Key | None:
+def _best_fit(ends: EndSets, gold: set[str], min_f1: float) -> Key | None:
     """The relation sequence whose end entities match ``gold`` best: None when none reaches
-    ``min_f1``, ``()`` when several tie (the question does not tell them apart)."""
-    ends: dict[Key, set[str]] = defaultdict(set)
-    for path in paths:
-        ends[tuple(s.fact.predicate for s in path)].add(normalize_name(path[-1].target_name))
-    fits = sorted(((_f1(found, gold), key) for key, found in ends.items()), reverse=True)
-    if not fits or fits[0][0] < min_f1:
+    ``min_f1``, ``()`` when several tie (the answers do not tell them apart: a film's one
+    director is also the end of director, films, director). Other pairs of the same wording
+    decide it."""
+    by_relations: dict[Key, set[str]] = defaultdict(set)
+    for hops, found in ends.items():
+        if found & gold:
+            by_relations[tuple(r for r, _ in hops)] |= found
+    fits = [(_f1(found, gold), key) for key, found in by_relations.items()]
+    best = max((f for f, _ in fits), default=0.0)
+    if best < min_f1:
         return None
-    return () if len(fits) > 1 and fits[1][0] == fits[0][0] else fits[0][1]
+    tied = [key for f, key in fits if f == best]
+    return tied[0] if len(tied) == 1 else ()
 
 
 def _f1(found: set[str], gold: set[str]) -> float:

@@ -1,0 +1,174 @@
+"""KB relation paths scored as a whole against the whole question: the three questions of
+issue 21 that stopped one hop early, sibling walks, answer sets, and the topic never answering
+its own question. The embedder is a table of word meanings (offline, exact), the store a list
+of triples with ``relations_of``'s contract."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from kgqa.domain import Entity, Fact
+from kgqa.graph.relation_paths import StepCache, walk_end_sets
+from kgqa.names import entity_id, normalize_name
+from kgqa.retrieval.kb import KbAnswerer
+from kgqa.retrieval.linking import LinkedEntity
+
+TRIPLES = [
+    ("Poison Ivy", "starred_actors", "Sara Gilbert"),
+    ("Poison Ivy", "written_by", "Katt Shea"),
+    ("Poison Ivy", "directed_by", "Katt Shea"),
+    ("Poison Ivy", "has_genre", "Thriller"),
+    ("Riding in Cars with Boys", "starred_actors", "Sara Gilbert"),
+    ("Riding in Cars with Boys", "written_by", "Morgan Ward"),
+    ("Riding in Cars with Boys", "directed_by", "Penny Marshall"),
+    ("Talk to Her", "directed_by", "Pedro Almodóvar"),
+    ("Talk to Her", "has_genre", "Drama"),
+    ("Volver", "directed_by", "Pedro Almodóvar"),
+    ("Volver", "has_genre", "Comedy"),
+    ("Bad Education", "directed_by", "Pedro Almodóvar"),
+    ("Bad Education", "written_by", "Pedro Almodóvar"),
+    ("Steel Magnolias", "written_by", "Robert Harling"),
+    ("Steel Magnolias", "has_genre", "Comedy"),
+    ("Steel Magnolias", "starred_actors", "Sally Field"),
+    ("Soapdish", "written_by", "Robert Harling"),
+    ("Soapdish", "has_genre", "Romance"),
+    ("Soapdish", "starred_actors", "Sally Field"),
+    ("The Evening Star", "written_by", "Robert Harling"),
+    ("The Evening Star", "has_genre", "Drama"),
+]
+
+# Word meanings: each word stands for one concept, and a text is the mean of its words.
+CONCEPTS = {
+    "starred": "actor", "actors": "actor", "acted": "actor", "stars": "actor",
+    "written": "writer", "screenwriter": "writer", "writer": "writer", "wrote": "writer",
+    "write": "writer",
+    "directed": "director", "director": "director",
+    "genre": "genre", "genres": "genre",
+    "films": "film", "movies": "film", "film": "film",
+    "child": "child", "children": "child", "parent": "parent", "parents": "parent",
+}  # fmt: skip
+_DIM = 64
+
+
+def _id(name: str) -> str:
+    return entity_id(normalize_name(name))
+
+
+def _concept_vector(word: str) -> np.ndarray:
+    seed = zlib.crc32(CONCEPTS.get(word, word).encode())
+    return np.random.default_rng(seed).standard_normal(_DIM)
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    rows = []
+    for text in texts:
+        words = [w for w in re.findall(r"[a-z]+", text.lower()) if w not in {"by", "has"}]
+        v = sum((_concept_vector(w) for w in words), np.zeros(_DIM))
+        norm = np.linalg.norm(v)
+        rows.append(v / norm if norm else v)
+    return np.asarray(rows)
+
+
+class Triples:
+    """The one store read relation paths need, over an in-memory list of ``kb`` facts."""
+
+    def __init__(self, triples: list[tuple[str, str, str]]) -> None:
+        self.facts = [Fact(_id(s), s, p, _id(o), o, "kb") for s, p, o in triples]
+        self.calls = 0
+
+    def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]:
+        self.calls += 1
+        wanted = set(entity_ids)
+        kept: dict[str, Fact] = {}
+        per: dict[str, int] = {}
+        for f in self.facts:
+            for e in (f.subject_id, f.object_id):
+                if e in wanted and per.get(e, 0) < limit_per_entity:
+                    per[e] = per.get(e, 0) + 1
+                    kept[f.id] = f
+        return sorted(kept.values(), key=lambda f: (f.subject_id, f.predicate, f.object_id))
+
+
+@pytest.fixture
+def answerer() -> KbAnswerer:
+    return KbAnswerer(Triples(TRIPLES), embed)  # type: ignore[arg-type]
+
+
+def _linked(name: str) -> list[LinkedEntity]:
+    entity = Entity(_id(name), name, "KB")
+    return [LinkedEntity(entity, 1.0, name, "exact")]
+
+
+def _best_set(answers: list) -> set[str]:
+    return {a.name for a in answers if a.in_best_set}
+
+
+def test_the_screenwriter_of_an_actors_films_goes_the_whole_way(answerer: KbAnswerer) -> None:
+    question = "who is listed as screenwriter of Sara Gilbert starred movies"
+    answers = answerer.answer(question, _linked("Sara Gilbert"))
+    assert answers[0].relations == ("starred_actors", "written_by")
+    assert _best_set(answers) == {"Katt Shea", "Morgan Ward"}
+
+
+def test_a_sibling_walk_answers_also_and_never_with_the_topic(answerer: KbAnswerer) -> None:
+    question = "the director of Talk to Her is also the director of which films"
+    answers = answerer.answer(question, _linked("Talk to Her"))
+    assert answers[0].relations == ("directed_by", "directed_by")
+    assert _best_set(answers) == {"Volver", "Bad Education"}
+    assert "Talk to Her" not in {a.name for a in answers}
+
+
+def test_the_genres_of_a_writers_films_not_the_films(answerer: KbAnswerer) -> None:
+    question = "the films written by Robert Harling were in which genres"
+    answers = answerer.answer(question, _linked("Robert Harling"))
+    assert answers[0].relations == ("written_by", "has_genre")
+    assert _best_set(answers) == {"Comedy", "Romance", "Drama"}
+
+
+def test_one_hop_questions_keep_their_one_relation(answerer: KbAnswerer) -> None:
+    answers = answerer.answer("which films did Robert Harling write", _linked("Robert Harling"))
+    assert answers[0].relations == ("written_by",)
+    assert _best_set(answers) == {"Steel Magnolias", "Soapdish", "The Evening Star"}
+
+
+def test_films_sharing_more_paths_rank_first_in_the_set() -> None:
+    triples = [*TRIPLES, ("Soapdish", "starred_actors", "Kevin Kline")]
+    triples += [("Steel Magnolias", "starred_actors", "Kevin Kline")]
+    triples += [("Dave", "starred_actors", "Kevin Kline")]
+    answerer = KbAnswerer(Triples(triples), embed)  # type: ignore[arg-type]
+    question = "which films starred the actors of Soapdish"
+    answers = answerer.answer(question, _linked("Soapdish"))
+    assert answers[0].relations == ("starred_actors", "starred_actors")
+    assert answers[0].name == "Steel Magnolias" and answers[0].support == 2
+    assert _best_set(answers) == {"Steel Magnolias", "Dave"}
+
+
+def test_the_topic_answers_only_a_path_that_reaches_nothing_else() -> None:
+    # PathQuestion: "who is the child of shah_shuja's parent" -> shah_shuja, the only child.
+    triples = [
+        ("shah_shuja", "parents", "mumtaz_mahal"),
+        ("mumtaz_mahal", "children", "shah_shuja"),
+    ]
+    answerer = KbAnswerer(Triples(triples), embed)  # type: ignore[arg-type]
+    answers = answerer.answer("who is the child of shah_shuja 's parent", _linked("shah_shuja"))
+    assert (answers[0].name, answers[0].relations) == ("shah_shuja", ("parents", "children"))
+    triples.append(("mumtaz_mahal", "children", "jahanara"))
+    sibling = KbAnswerer(Triples(triples), embed)  # type: ignore[arg-type]
+    answers = sibling.answer("who is the child of shah_shuja 's parent", _linked("shah_shuja"))
+    assert _best_set(answers) == {"jahanara"}
+
+
+def test_walked_end_sets_answer_without_the_start() -> None:
+    store = Triples(TRIPLES)
+    cache = StepCache(store, fanout=100)  # type: ignore[arg-type]
+    ends = walk_end_sets([_id("Talk to Her")], 3, cache, max_frontier=100)
+    siblings = ends[(("directed_by", True), ("directed_by", False))]
+    assert siblings == {_id("Volver"), _id("Bad Education")}
+    assert all(_id("Talk to Her") not in found or len(found) == 1 for found in ends.values())
+    # Every entity's steps were read once, in one call per hop.
+    assert store.calls <= 3
