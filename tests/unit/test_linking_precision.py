@@ -9,7 +9,7 @@ import pytest
 
 from kgqa.domain import Entity
 from kgqa.names import normalize_name
-from kgqa.retrieval.linking import STOPWORDS, EntityLinker
+from kgqa.retrieval.linking import FUNCTION_WORDS, EntityLinker
 
 
 class _Names:
@@ -97,4 +97,4 @@ def test_lower_case_generic_noun_does_not_name_a_capitalised_entity() -> None:
 
 
 def test_no_data_set_words_among_the_stop_words() -> None:
-    assert not {"film", "movie"} & STOPWORDS
+    assert not {"film", "movie"} & FUNCTION_WORDS
