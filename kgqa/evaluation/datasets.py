@@ -10,7 +10,7 @@ from pathlib import Path
 from kgqa.domain import Document
 from kgqa.errors import InputError
 
-DATASETS = ("2wiki", "pathquestion", "metaqa-1hop", "cmrc2018")
+DATASETS = ("2wiki", "pathquestion", "metaqa-1hop", "cmrc2018", "hotpotqa-dev")
 
 # PathQuestion: each question file with the KB it is asked against.
 PATHQUESTION_FILES = {
@@ -169,6 +169,35 @@ def cmrc2018(data: Path, sample: int | None, seed: int) -> list[Split]:
     return [Split("cmrc2018", _sample(questions, sample, seed), documents=documents)]
 
 
+def hotpotqa_dev(data: Path, sample: int | None, seed: int) -> list[Split]:
+    """HotpotQA dev (distractor setting), the 53 questions in ``hotpotqa_dev``: every unique
+    paragraph of all questions is one corpus (521 passages), each question is asked against all
+    of it; gold passages are the titles of its supporting facts."""
+    from ingest.load.base import make_document
+
+    path = _require(data / "hotpotqa_dev" / "hotpot_dev_distractor_53.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    paragraphs: dict[str, str] = {}
+    questions = []
+    for q in raw:
+        for title, sents in q["context"]:
+            paragraphs.setdefault(title, "".join(sents).strip())
+        questions.append(
+            Question(
+                id=q["_id"],
+                text=" ".join(q["question"].split()),
+                answers=[q["answer"]],
+                gold=sorted({title for title, _ in q["supporting_facts"]}),
+                kind=q["type"],
+            )
+        )
+    documents = [
+        make_document(text, "hotpotqa", title=title, doc_id=f"hotpotqa:{title}")
+        for title, text in paragraphs.items()
+    ]
+    return [Split("hotpotqa-dev", _sample(questions, sample, seed), documents=documents)]
+
+
 def load_splits(
     dataset: str, data: Path, sample: int | None, seed: int, files: list[str] | None = None
 ) -> list[Split]:
@@ -180,4 +209,6 @@ def load_splits(
         return metaqa_1hop(data, sample, seed)
     if dataset == "cmrc2018":
         return cmrc2018(data, sample, seed)
+    if dataset == "hotpotqa-dev":
+        return hotpotqa_dev(data, sample, seed)
     raise InputError(f"unknown data set {dataset!r}: one of {', '.join(DATASETS)}")

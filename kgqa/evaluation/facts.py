@@ -305,6 +305,7 @@ def evaluate_facts(
     """Ingest the corpus into ``store_dir`` (a store already there is read as it is, whatever
     code built it; unchanged passages are skipped), then score its typed facts."""
     from kgqa.api import KGQA
+    from kgqa.wiring import build_components
 
     started = time.perf_counter()
     corpus = load_2wiki(data_dir, sample, seed)
@@ -314,11 +315,12 @@ def evaluate_facts(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="kgqa-facts-"))
         )
         base = settings or Settings()
-        kg = stack.enter_context(KGQA.open(base.model_copy(update={"data_dir": work})))
+        parts = build_components(base.model_copy(update={"data_dir": work}))
+        kg = stack.enter_context(KGQA(parts))
         ingest_started = time.perf_counter()
         kg.ingest_documents(corpus.documents)
         ingest_s = time.perf_counter() - ingest_started
-        facts = read_store(kg.store)
+        facts = read_store(parts.store)
         stats = kg.stats()
     report: dict[str, Any] = {
         "dataset": "2wiki-facts",

@@ -14,9 +14,12 @@ METRICS = (
     "answer_in_evidence",
     "em",
     "f1",
+    "abstained",
+    "abstained_when_in_evidence",
     "hits@1",
     "latency_ms_p50",
     "latency_ms_p95",
+    "answer_ms_p50",
 )
 
 

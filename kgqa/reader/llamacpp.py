@@ -11,6 +11,9 @@ from typing import Any
 from kgqa.errors import ModelError, ReaderError
 from kgqa.reader.base import ChatPrompt
 
+# A blank line ends an answer: what follows is a small model running on.
+STOP = ["\n\n"]
+
 
 class LlamaCppReader:
     name = "llamacpp"
@@ -21,11 +24,13 @@ class LlamaCppReader:
         n_ctx: int = 4096,
         n_threads: int | None = None,
         temperature: float = 0.0,
+        repeat_penalty: float = 1.1,
     ) -> None:
         self._model_path = Path(model_path)
         self._n_ctx = n_ctx
         self._n_threads = n_threads or max(1, os.cpu_count() or 1)
         self._temperature = temperature
+        self._repeat_penalty = repeat_penalty
         self._llm: Any = None
         # A llama.cpp context is not thread-safe: one generation at a time.
         self._lock = threading.Lock()
@@ -63,6 +68,8 @@ class LlamaCppReader:
                         [m.as_dict() for m in prompt],
                         max_tokens=max_new_tokens,
                         temperature=self._temperature,
+                        repeat_penalty=self._repeat_penalty,
+                        stop=STOP,
                     )
                 except (RuntimeError, ValueError) as e:
                     raise ReaderError(f"llama.cpp failed: {e}") from e
@@ -77,6 +84,8 @@ class LlamaCppReader:
                     [m.as_dict() for m in prompt],
                     max_tokens=max_new_tokens,
                     temperature=self._temperature,
+                    repeat_penalty=self._repeat_penalty,
+                    stop=STOP,
                     stream=True,
                 )
                 for piece in pieces:

@@ -72,6 +72,7 @@ class TransformersReader:
         max_batch_size: int = 8,
         batch_wait_ms: float = 10.0,
         timeout_s: float = 60.0,
+        repetition_penalty: float = 1.1,
     ) -> None:
         self._model_path = Path(model_path)
         self._cache_dir = Path(cache_dir)
@@ -81,6 +82,7 @@ class TransformersReader:
         self._max_batch_size = max_batch_size
         self._batch_wait_s = batch_wait_ms / 1000.0
         self._timeout_s = timeout_s
+        self._repetition_penalty = repetition_penalty
         self._model: Any = None
         self._tokenizer: Any = None
         self._plan: DevicePlan | None = None
@@ -245,6 +247,7 @@ class TransformersReader:
                 **inputs,
                 max_new_tokens=max_new_tokens,
                 do_sample=False,
+                repetition_penalty=self._repetition_penalty,
                 pad_token_id=self._tokenizer.pad_token_id,
             )
         new_tokens = output[:, inputs["input_ids"].shape[1] :]
@@ -270,6 +273,7 @@ class TransformersReader:
                         **inputs,
                         max_new_tokens=max_new_tokens,
                         do_sample=False,
+                        repetition_penalty=self._repetition_penalty,
                         streamer=streamer,
                         pad_token_id=self._tokenizer.pad_token_id,
                     )

@@ -72,7 +72,7 @@ class Admission:
             self._metrics.waiting.dec()
         self._running += 1
         self._metrics.running.inc()
-        return Slot(self, arrived)
+        return Slot(self, arrived, started=time.monotonic())
 
     def _busy(self, why: str) -> ServiceBusy:
         self._metrics.rejected.inc()
@@ -80,7 +80,7 @@ class Admission:
         return ServiceBusy(f"the service is busy ({why}); retry in {retry} s", retry)
 
     def _release(self, slot: Slot) -> None:
-        took = time.monotonic() - slot.arrived
+        took = time.monotonic() - slot.started  # the answer's own time, without its wait
         self._mean_answer_s += ANSWER_TIME_SMOOTHING * (took - self._mean_answer_s)
         self._running -= 1
         self._metrics.running.dec()
@@ -90,9 +90,12 @@ class Admission:
 class Slot:
     """One admitted answer: runs its work on the answer pool within the request's deadline."""
 
-    def __init__(self, admission: Admission, arrived: float) -> None:
+    def __init__(self, admission: Admission, arrived: float, started: float) -> None:
         self._admission = admission
+        # The deadline counts from arrival (the queue wait included); the mean answer time
+        # behind Retry-After from the start.
         self.arrived = arrived
+        self.started = started
         self.deadline_s = admission.deadline_s
         self._pending = 0
         self._closed = False

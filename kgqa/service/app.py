@@ -10,18 +10,26 @@ route but /healthz and the page.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from kgqa.api import KGQA
+from kgqa.errors import KGQAError
 from kgqa.service.admission import Admission
 from kgqa.service.errors import install_error_handler
 from kgqa.service.metrics import Metrics
 from kgqa.service.middleware import install_middleware
 from kgqa.service.routes import ask, chat, documents, entities, health, web
 from kgqa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Asked once before the first request: the models load on first use, and on a busy machine
+# that took longer than a request's deadline (the first question got "timed out").
+WARM_UP_QUESTION = "Where was Marie Curie born?"
 
 
 def create_app(settings: Settings | None = None, kg: KGQA | None = None) -> FastAPI:
@@ -30,7 +38,11 @@ def create_app(settings: Settings | None = None, kg: KGQA | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.kgqa = kg if kg is not None else await asyncio.to_thread(KGQA.open, settings)
+        if kg is None:
+            app.state.kgqa = await asyncio.to_thread(KGQA.open, settings)
+            await asyncio.to_thread(warm_up, app.state.kgqa)
+        else:
+            app.state.kgqa = kg
         app.state.metrics = Metrics()
         app.state.admission = Admission(settings.service, app.state.metrics)
         try:
@@ -53,3 +65,11 @@ def create_app(settings: Settings | None = None, kg: KGQA | None = None) -> Fast
         app.include_router(module.router)
     app.mount("/static", web.static_files(), name="static")
     return app
+
+
+def warm_up(kg: KGQA) -> None:
+    """Load the retrieval models (embedders, NER, indexes) by retrieving once."""
+    try:
+        kg.retrieve(WARM_UP_QUESTION)
+    except KGQAError as e:  # the service still starts; /readyz tells what is wrong
+        logger.warning("warm-up retrieval failed: %s", e)

@@ -6,6 +6,7 @@ failure the same way whichever route it called.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -40,10 +41,10 @@ class HTTPProblem(KGQAError):
     """What FastAPI or Starlette refused (an unparsable body, an unknown route, a wrong method),
     told in the same body as kgqa's own errors."""
 
-    def __init__(self, message: str, status: int, headers: dict[str, str] | None) -> None:
+    def __init__(self, message: str, status: int, headers: Mapping[str, str] | None) -> None:
         super().__init__(message)
         self.status = status
-        self.headers = headers or {}
+        self.headers = dict(headers or {})
 
 
 class ServiceBusy(KGQAError):

@@ -70,3 +70,13 @@ def test_2wiki_sample_recall_floor_via_the_cli(shared_data: Path, tmp_path: Path
 def test_unknown_dataset_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown data set"):
         evaluate("squad", tmp_path)
+
+
+def test_hotpotqa_dev_is_one_corpus_of_all_paragraphs(shared_data: Path) -> None:
+    from kgqa.evaluation.datasets import load_splits
+
+    [split] = load_splits("hotpotqa-dev", shared_data, None, 0)
+    assert len(split.questions) == 53 and len(split.documents) == 521
+    first = split.questions[0]
+    assert first.answers == ["yes"] and first.gold == ["Ed Wood", "Scott Derrickson"]
+    assert {q.kind for q in split.questions} == {"bridge", "comparison"}

@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, str, int]] = [
     ("kgqa.retrieval", "retrieval", 1),
     ("kgqa.reader", "answering", 2),
     ("kgqa.answering", "answering", 2),
+    ("kgqa.answers", "answering", 2),  # the answer stage's parts (question types, candidates)
     ("kgqa.wiring", "wiring", 3),
     ("kgqa.api", "api", 4),
     ("kgqa", "api", 4),  # the package itself: ``from kgqa import KGQA``

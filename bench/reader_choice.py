@@ -1,0 +1,123 @@
+"""Reader choice, measured: the same questions, the same retrieved evidence, every reader model.
+
+Retrieves the evidence of each question once (full system, top 5), then answers all of them with
+each named reader model (``kgqa.reader.models``) and with the extractive reader, and prints one
+JSON line per reader: EM and F1 of the short answer, abstentions, and the answer stage's p50/p95
+latency (prompt, reader, short answer, check). Run with ``nice`` on a shared machine.
+
+    python bench/reader_choice.py --dataset hotpotqa-dev --store /tmp/kgqa-hotpot
+    python bench/reader_choice.py --dataset 2wiki --sample 100 \
+        --models smollm2-135m,qwen2.5-coder-0.5b
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kgqa.answering import Answerer  # noqa: E402
+from kgqa.api import KGQA  # noqa: E402
+from kgqa.evaluation.datasets import load_splits  # noqa: E402
+from kgqa.evaluation.metrics import contains_answer, exact_match, f1  # noqa: E402
+from kgqa.reader.extractive import ExtractiveReader  # noqa: E402
+from kgqa.reader.llamacpp import LlamaCppReader  # noqa: E402
+from kgqa.reader.models import MODELS, model_file  # noqa: E402
+from kgqa.settings import Settings  # noqa: E402
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--dataset", default="hotpotqa-dev")
+    p.add_argument("--sample", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data")
+    p.add_argument("--store", type=Path, required=True, help="kept store (reused when present)")
+    p.add_argument("--models", default=",".join(MODELS), help="comma-separated model names")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--extractive", action="store_true", help="also the extractive reader")
+    p.add_argument("--limit", type=int, help="answer only the first N questions of the sample")
+    p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
+    args = p.parse_args()
+
+    [split] = load_splits(args.dataset, args.data_dir, args.sample, args.seed)
+    settings = Settings(data_dir=args.store / split.name, reader={"backend": "extractive"})
+    with KGQA.open(settings) as kg:
+        kg.ingest_documents(split.documents)
+        if args.limit is not None:
+            split.questions = split.questions[: args.limit]
+        evidence = [kg.retrieve(q.text, top_k=5) for q in split.questions]
+        contained = [
+            contains_answer([p.text for p in e.passages], q.answers)
+            for e, q in zip(evidence, split.questions, strict=True)
+        ]
+        readers: list[tuple[str, object]] = []
+        if args.extractive:
+            readers.append(("extractive", ExtractiveReader()))
+        for name in [m for m in args.models.split(",") if m]:
+            path = model_file(name, settings.data_dir)
+            readers.append((name, LlamaCppReader(path, n_ctx=2560, n_threads=args.threads)))
+        for name, reader in readers:
+            reader.warm_up()  # type: ignore[attr-defined]
+            answerer = Answerer(reader, 128, settings.reader.context_tokens * 4)  # type: ignore[arg-type]
+            ems, f1s, abstained, in_ev_abstained, times = [], [], [], [], []
+            rows = []
+            for q, e, inside in zip(split.questions, evidence, contained, strict=True):
+                started = time.perf_counter()
+                answer = answerer.answer(e)
+                times.append((time.perf_counter() - started) * 1000)
+                ems.append(exact_match(answer.short, q.answers))
+                f1s.append(f1(answer.short, q.answers))
+                abstained.append(answer.abstained)
+                if inside:
+                    in_ev_abstained.append(answer.abstained)
+                rows.append(
+                    {
+                        "q": q.text,
+                        "kind": q.kind,
+                        "gold": q.answers,
+                        "short": answer.short,
+                        "text": answer.text,
+                        "in_evidence": inside,
+                        "f1": f1s[-1],
+                    }
+                )
+            if args.dump is not None:
+                args.dump.mkdir(parents=True, exist_ok=True)
+                out = args.dump / f"{split.name}-{name}.jsonl"
+                out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+            reader.close()  # type: ignore[attr-defined]
+            n = len(split.questions)
+            print(
+                json.dumps(
+                    {
+                        "bench": "reader_choice",
+                        "dataset": split.name,
+                        "questions": n,
+                        "reader": name,
+                        "em": round(100 * sum(ems) / n, 1),
+                        "f1": round(100 * sum(f1s) / n, 1),
+                        "abstained": round(100 * sum(abstained) / n, 1),
+                        "abstained_when_in_evidence": round(
+                            100 * sum(in_ev_abstained) / max(1, len(in_ev_abstained)), 1
+                        ),
+                        "answer_in_evidence": round(100 * sum(contained) / n, 1),
+                        "answer_ms_p50": round(float(np.percentile(times, 50)), 1),
+                        "answer_ms_p95": round(float(np.percentile(times, 95)), 1),
+                        "threads": args.threads,
+                    }
+                ),
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Comparisons decided from the evidence: which option was born, died, released or founded
+first or last, and whether two entities share a nationality or country.
+
+The dates and nationalities come from each option's own passage (its title names the option);
+"the director of film A" questions hop once, from the film's passage to the page of the person
+it names. Undecidable questions (a date or a page missing) are left to the reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kgqa.answers.candidates import CandidateSource, Tagger, sentences
+from kgqa.answers.normal import contains, normalise
+from kgqa.keyword.tokenize import tokenize
+
+_EARLIER = re.compile(r"\b(first|earlier|earliest|older|oldest|before|sooner)\b", re.I)
+_LATER = re.compile(r"\b(later|latest|last|recently|recent|younger|youngest|newer|after)\b", re.I)
+_DEATH = re.compile(r"\b(died|die|death|dies|passed away)\b", re.I)
+_BIRTH = re.compile(r"\b(born|birth|older|oldest|younger|youngest)\b", re.I)
+# A person named in the question as the film's / song's / book's maker.
+_ROLE = re.compile(
+    r"\b(director|composer|performer|producer|author|writer|creator|founder|screenwriter)\b",
+    re.I,
+)
+_ROLE_VERB = {
+    "director": r"direct(?:ed|or)",
+    "composer": r"(?:composed|composer|music)",
+    "performer": r"(?:perform(?:ed|er)|sung|sang|recorded|by)",
+    "producer": r"produc(?:ed|er)",
+    "author": r"(?:writ(?:ten|er)|author)",
+    "writer": r"(?:writ(?:ten|er)|author)",
+    "creator": r"creat(?:ed|or)",
+    "founder": r"found(?:ed|er)",
+    "screenwriter": r"(?:screenplay|writ(?:ten|er))",
+}
+_MONTH = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november "
+        "december".split(),
+        start=1,
+    )
+}
+_DATE = re.compile(
+    r"(?:(?P<d1>\d{1,2})\s+(?P<m1>[A-Z][a-z]+)\s+(?P<y1>\d{3,4}))"
+    r"|(?:(?P<m2>[A-Z][a-z]+)\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{3,4}))"
+    r"|(?:(?P<m3>[A-Z][a-z]+)\s+(?P<y3>\d{3,4}))"
+    r"|(?P<y4>\b\d{4}\b)"
+)
+_SAME = re.compile(r"\bsame\s+(nationality|country|citizenship)\b|\bboth\s+from\b", re.I)
+
+
+@dataclass(slots=True, frozen=True)
+class Decision:
+    short: str
+    items: tuple[int, ...]  # the evidence that decided it
+
+
+def decide_options(
+    question: str, options: Sequence[str], sources: Sequence[CandidateSource], tagger: Tagger | None
+) -> Decision | None:
+    """The option whose date is earliest/latest, when the question asks that and every option's
+    date is in the evidence."""
+    earlier, later = bool(_EARLIER.search(question)), bool(_LATER.search(question))
+    if earlier == later or len(options) != 2:
+        return None
+    event = "death" if _DEATH.search(question) else "birth" if _BIRTH.search(question) else ""
+    role = _ROLE.search(question)
+    dated = []
+    for option in options:
+        page = page_of(option, sources)
+        if page is not None and role is not None:
+            page = _hop(page, role.group(1).lower(), sources, tagger)
+        if page is None:
+            return None
+        date = event_date(page.text, event)
+        if date is None:
+            return None
+        dated.append((date, option, page.n))
+    if dated[0][0] == dated[1][0]:
+        return None
+    best = min(dated) if earlier else max(dated)
+    return Decision(best[1], tuple(d[2] for d in dated))
+
+
+def decide_same(
+    question: str,
+    entities: Sequence[str],
+    sources: Sequence[CandidateSource],
+    tagger: Tagger | None,
+) -> Decision | None:
+    """ "yes"/"no" for "Are A and B of the same nationality / from the same country?"."""
+    if tagger is None or not _SAME.search(question) or len(entities) != 2:
+        return None
+    role = _ROLE.search(question)
+    origins = []
+    for entity in entities:
+        page = page_of(entity, sources)
+        if page is not None and role is not None:
+            page = _hop(page, role.group(1).lower(), sources, tagger)
+        if page is None:
+            return None
+        origin = _origin(page, tagger)
+        if origin is None:
+            return None
+        origins.append((origin, page.n))
+    (a, na), (b, nb) = origins
+    kinds = {k for k, _ in a} & {k for k, _ in b}
+    if not kinds:
+        return None
+    kind = "NORP" if "NORP" in kinds else "GPE"
+    same = {v for k, v in a if k == kind} & {v for k, v in b if k == kind}
+    return Decision("yes" if same else "no", (na, nb))
+
+
+def page_of(name: str, sources: Sequence[CandidateSource]) -> CandidateSource | None:
+    """The passage about ``name``: titled like it, else the first that names it."""
+    key = normalise(re.sub(r"\s*\([^)]*\)\s*$", "", name))
+    passages = [s for s in sources if s.kind == "passage"]
+    for s in passages:
+        title = normalise(re.sub(r"\s*\([^)]*\)\s*$", "", s.title))
+        if title and title == key:
+            return s
+    for s in passages:
+        if s.title and (contains(s.title, name) or contains(name, s.title)):
+            return s
+    return next((s for s in passages if contains(s.text, name)), None)
+
+
+def _hop(
+    page: CandidateSource, role: str, sources: Sequence[CandidateSource], tagger: Tagger | None
+) -> CandidateSource | None:
+    """From a work's passage to the page of its director (composer, ...)."""
+    if tagger is None:
+        return None
+    verb = re.compile(_ROLE_VERB.get(role, role), re.I)
+    for sentence in sentences(page.text):
+        match = verb.search(sentence)
+        if not match:
+            continue
+        after = sentence[match.start() :]
+        people = [t for t, label in tagger.tag([after])[0] if label == "PERSON"]
+        for person in people:
+            target = page_of(person, [s for s in sources if s.n != page.n])
+            if target is not None and contains(target.title or target.text, person):
+                return target
+    return None
+
+
+def event_date(text: str, event: str) -> tuple[int, int, int] | None:
+    """The date of a birth ("born ...", the first of "(1900 – 1980)"), a death ("died ...",
+    the second), or, for anything else, the first date in the text."""
+    window = text[:600]
+    if event == "birth":
+        found = _after(window, r"\bborn\b") or _range(window, 0) or _first(window)
+    elif event == "death":
+        found = _after(window, r"\bdied\b") or _range(window, 1)
+    else:
+        found = _first(window)
+    return found
+
+
+def _after(text: str, word: str) -> tuple[int, int, int] | None:
+    match = re.search(word, text, re.I)
+    return _first(text[match.end() : match.end() + 60]) if match else None
+
+
+def _range(text: str, index: int) -> tuple[int, int, int] | None:
+    match = re.search(r"\(([^()]*?\d{3,4}[^()]*?)\s*[–-]\s*([^()]*?\d{3,4}[^()]*?)\)", text)
+    return _first(match.group(index + 1)) if match else None
+
+
+def _first(text: str) -> tuple[int, int, int] | None:
+    for match in _DATE.finditer(text):
+        g = match.groupdict()
+        year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        month_name = (g["m1"] or g["m2"] or g["m3"] or "").lower()
+        if month_name and month_name not in _MONTH:
+            if g["y4"] is None and (g["y3"] or g["y1"] or g["y2"]):
+                return (int(year), 0, 0)
+            continue
+        day = int(g["d1"] or g["d2"] or 0)
+        return (int(year), _MONTH.get(month_name, 0), day)
+    return None
+
+
+def _origin(page: CandidateSource, tagger: Tagger) -> list[tuple[str, str]] | None:
+    head = " ".join(sentences(page.text)[:2])
+    spans = [
+        (label, normalise(t)) for t, label in tagger.tag([head])[0] if label in ("NORP", "GPE")
+    ]
+    return spans or None
+
+
+def decide_by_words(
+    question: str, options: Sequence[str], sources: Sequence[CandidateSource]
+) -> Decision | None:
+    """The option whose own page shares most of the question's other words ("Which writer was
+    from England, A or B?": the page that says England). A fallback for a reader that names
+    neither option; None on a tie."""
+    own = {w for o in options for w in tokenize(o)}
+    wanted = set(tokenize(question)) - own
+    scored = []
+    for option in options:
+        page = page_of(option, sources)
+        if page is None:
+            return None
+        scored.append((len(set(tokenize(page.text)) & wanted), option, page.n))
+    scored.sort(reverse=True)
+    if len(scored) < 2 or scored[0][0] == scored[1][0]:
+        return None
+    return Decision(scored[0][1], tuple(n for _, _, n in scored))
