@@ -109,7 +109,7 @@ class Coreference:
         of its own clause."""
         head = token.head
         for _ in range(6):
-            if head.pos_ in ("VERB", "AUX") or head.head is head:
+            if head.pos_ in ("VERB", "AUX") or head.head.i == head.i:
                 break
             head = head.head
         for child in head.children:

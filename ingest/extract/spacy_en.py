@@ -290,7 +290,7 @@ class _Sentence:
             # (the parenthesis in "X (French: ...) is a film" can take the subject): the work
             # the opening sentence describes is the topic.
             return self.topic
-        if token.dep_ in ("attr", "appos") and token.head is not token:
+        if token.dep_ in ("attr", "appos") and token.head.i != token.i:
             if token.dep_ == "appos":
                 return self.entity(token.head, as_subject)
             subject = _child(token.head, SUBJECTS)
@@ -371,7 +371,7 @@ def _subject_token(verb: Any) -> Any:
             return subject
         if verb.dep_ in ("acl", "relcl"):
             return verb.head
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             seen += 1
             continue
@@ -430,7 +430,7 @@ def _possessive_triples(token: Any, ctx: _Sentence) -> list[tuple[int, str, int]
 def _marriage_triples(token: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
     """ "X was a queen by marriage to Y": the clause's subject married Y."""
     verb = token.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     subject_token = _subject_token(verb)
     if subject_token is not None:
