@@ -45,6 +45,8 @@ from kgqa.retrieval.linking import STOPWORDS, LinkedEntity
 from kgqa.retrieval.path_alignment import AskedWords, alignment_scores
 
 Key = tuple[str, ...]
+# A relation sequence and which of its hops turn against the one before (``path_alignment``).
+Shape = tuple[Key, tuple[bool, ...]]
 
 _ALIGNMENT_WEIGHT = 0.5
 # Weight of the nearest relation example (``relation_examples``), where a path has examples.
@@ -176,16 +178,16 @@ class KbAnswerer:
         """Per walk, how well its relation sequence matches the question from its start, and
         the best that it or a longer path of examples beginning with it could score (what the
         beam keeps)."""
-        keys = {w.relations for w in walks}
-        scores, ahead = self._key_scores({w.start for w in walks}, asked, keys)
+        shapes = [_shape(w) for w in walks]
+        scores, ahead = self._key_scores({w.start for w in walks}, asked, set(shapes))
         return (
-            [scores[w.start][w.relations] for w in walks],
-            [ahead[w.start][w.relations] for w in walks],
+            [scores[w.start][k] for w, k in zip(walks, shapes, strict=True)],
+            [ahead[w.start][k] for w, k in zip(walks, shapes, strict=True)],
         )
 
     def _key_scores(
-        self, starts: set[str], asked: dict[str, str], keys: set[Key]
-    ) -> tuple[dict[str, dict[Key, float]], dict[str, dict[Key, float]]]:
+        self, starts: set[str], asked: dict[str, str], shapes: set[Shape]
+    ) -> tuple[dict[str, dict[Shape, float]], dict[str, dict[Shape, float]]]:
         """How well each relation sequence matches the question, per start (``asked``: the
         question with that start's mention marked). All texts are embedded in one batch.
 
@@ -206,6 +208,7 @@ class KbAnswerer:
             at = len(texts)
             readings[start] = (words, at, {t: at + 2 + i for i, t in enumerate(span_texts)})
             texts += [plain, content, *span_texts]
+        keys = {key for key, _ in shapes}
         names = sorted({r for key in keys for r in key})
         path_texts = {k: " ".join(predicate_text(p) for p in k) for k in keys}
         paths = sorted(set(path_texts.values()))
@@ -215,25 +218,39 @@ class KbAnswerer:
         relations = dict(zip(names, vectors[len(texts) : at_paths], strict=True))
         path_vectors = dict(zip(paths, vectors[at_paths:], strict=True))
         w = _ALIGNMENT_WEIGHT
-        scores: dict[str, dict[Key, float]] = {}
-        ahead: dict[str, dict[Key, float]] = {}
+        by_turns: dict[tuple[bool, ...], list[Key]] = {}
+        for key, turns in shapes:
+            by_turns.setdefault(turns, []).append(key)
+        scores: dict[str, dict[Shape, float]] = {}
+        ahead: dict[str, dict[Shape, float]] = {}
         for start, (words, at, span_rows) in readings.items():
-            aligned = dict.fromkeys(keys, -1.0)
+            aligned = dict.fromkeys(shapes, -1.0)
             for reading in words:
                 spans = vectors[[span_rows[s.text] for s in reading.spans]]
-                for k, v in alignment_scores(reading, spans, relations, list(keys)).items():
-                    aligned[k] = max(aligned[k], v)
+                for turns, group in by_turns.items():
+                    marks = dict.fromkeys(group, turns)
+                    for k, v in alignment_scores(reading, spans, relations, group, marks).items():
+                        aligned[(k, turns)] = max(aligned[(k, turns)], v)
             learned = self._examples.scores(vectors[at]) if self._examples else {}
             longer = _prefix_best(learned)
             scores[start], ahead[start] = {}, {}
-            for k in keys:
+            for shape in shapes:
+                k = shape[0]
                 path = path_vectors[path_texts[k]]
                 whole, by_content = float(vectors[at] @ path), float(vectors[at + 1] @ path)
-                own = w * aligned[k] + (1 - w) * (whole + by_content) / 2
+                own = w * aligned[shape] + (1 - w) * (whole + by_content) / 2
                 score = _mixed(own, learned.get(k))
-                scores[start][k] = score
-                ahead[start][k] = max(score, _mixed(own, longer.get(k)))
+                scores[start][shape] = score
+                ahead[start][shape] = max(score, _mixed(own, longer.get(k)))
         return scores, ahead
+
+
+def _shape(walk: Walk) -> Shape:
+    """The walk's relations and which of its hops turn against the direction of the one
+    before."""
+    hops = walk.hops
+    turns = tuple(j > 0 and hops[j][1] != hops[j - 1][1] for j in range(len(hops)))
+    return walk.relations, turns
 
 
 def _mixed(own: float, example: float | None) -> float:

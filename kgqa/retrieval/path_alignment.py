@@ -12,6 +12,16 @@ own span of one word or two adjacent words, and the alignment is scored by
 - coverage: the share of content words the spans explain, weighted by how well they match (a
   word no relation explains costs, so "the sex of X's wife" prefers spouse, gender to spouse).
 
+A *turn* (a relation walked against the direction of the one before, to things that share a
+value: the other films of X's director, the people of X's spouse's gender, the people born
+where X's child died) must be named by words of its own: the words of one phrase ("cause of
+death", "a man or a woman", "other half", "place of death") name one relation, so a turn may
+not take the word next to its previous relation's in the same phrase. Without that, a walk
+explains one more word by turning, and "is X's wife a man or a woman" answered with every
+person of her gender (issue 21: 24 of the 35 PathQuestion PQ-2H misses of the 200-question
+sample). Chains of forward relations are not held to it: "the place of birth of the mom of X"
+names two relations joined by "of".
+
 The best monotone alignment is found by dynamic programming over the word sequence. A whole-
 question cosine (``KbAnswerer``) is mixed in by the caller, which carries what single words
 miss ("what does X do" asks for a profession).
@@ -40,6 +50,10 @@ _MAX_SPAN_WORDS = 2
 # Weight of precision against coverage; coverage weighs more because a missing relation is the
 # commoner error (a one-hop path that stops half way).
 _PRECISION_WEIGHT = 0.3
+# Two content words on one side of the mention are one phrase when next to each other or joined
+# only by these ("cause of death", "a man or a woman", "line of business"); a possessive ("X's
+# mother's father") or an article ("which films starred the actors of X") starts another.
+_PHRASE_JOINERS = frozenset({"of", "or", "and", "a", "an"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -55,6 +69,8 @@ class AskedWords:
 
     words: tuple[str, ...]
     spans: tuple[Span, ...]
+    # joined[i]: word i is in one phrase with word i - 1 (path order).
+    joined: tuple[bool, ...] = ()
 
     @classmethod
     def readings(cls, asked: str) -> list[AskedWords]:
@@ -92,37 +108,59 @@ class AskedWords:
                     break
                 text = " ".join(t for t in tokens[lo : hi + 1] if t != MENTION)
                 spans.append(Span(a, b, text))
-        return cls(tuple(tokens[i] for i in order), tuple(spans))
+        joined = [False] + [
+            side[a] == side[a - 1] and _one_phrase(tokens, order[a - 1], order[a])
+            for a in range(1, len(order))
+        ]
+        return cls(tuple(tokens[i] for i in order), tuple(spans), tuple(joined))
 
 
-def alignment_score(asked: AskedWords, sims: np.ndarray) -> float:
+def _one_phrase(tokens: list[str], i: int, j: int) -> bool:
+    lo, hi = sorted((i, j))
+    return all(t in _PHRASE_JOINERS for t in tokens[lo + 1 : hi])
+
+
+def alignment_score(
+    asked: AskedWords, sims: np.ndarray, turns: Sequence[bool] | None = None
+) -> float:
     """Best monotone alignment of a relation path to the asked words, in [-1, 1].
 
     ``sims[s, j]``: cosine of span ``asked.spans[s]`` with the path's ``j``-th relation. Each
-    relation takes one span, spans do not overlap and follow the relations' order."""
+    relation takes one span, spans do not overlap and follow the relations' order.
+    ``turns[j]``: relation ``j`` is walked against the direction of the one before (module doc)."""
     m, n = len(asked.words), sims.shape[1]
     if n == 0 or m < n:
         return 0.0
+    turn = list(turns) if turns is not None else [False] * n
+    joined = asked.joined or (False,) * m
     w_precision = _PRECISION_WEIGHT / n
     w_cover = (1 - _PRECISION_WEIGHT) / m
     starting: dict[int, list[tuple[int, int]]] = {}
     for s, span in enumerate(asked.spans):
         starting.setdefault(span.first, []).append((span.last, s))
-    best = np.full((m + 1, n + 1), -np.inf)
-    best[0, 0] = 0.0
+    # best[t, i, j]: j relations aligned within the first i words; t = 1 where relation j - 1's
+    # span ends right before word i (a turn must not take that phrase's next word).
+    best = np.full((2, m + 1, n + 1), -np.inf)
+    best[0, 0, 0] = 0.0
     for i in range(m):
         for j in range(n + 1):
-            here = best[i, j]
+            loose, tight = best[0, i, j], best[1, i, j]
+            here = max(loose, tight)
             if here == -np.inf:
                 continue
-            best[i + 1, j] = max(best[i + 1, j], here)  # word i left unexplained
+            best[0, i + 1, j] = max(best[0, i + 1, j], here)  # word i left unexplained
             if j == n:
                 continue
+            if turn[j] and joined[i]:
+                here = loose  # word i continues the phrase relation j - 1 took
+                if here == -np.inf:
+                    continue
             for last, s in starting.get(i, ()):
                 words = last - i + 1
                 value = here + sims[s, j] * (w_precision + w_cover * words)
-                best[last + 1, j + 1] = max(best[last + 1, j + 1], value)
-    return float(best[m, n]) if best[m, n] > -np.inf else 0.0
+                best[1, last + 1, j + 1] = max(best[1, last + 1, j + 1], value)
+    end = max(best[0, m, n], best[1, m, n])
+    return float(end) if end > -np.inf else 0.0
 
 
 def alignment_scores(
@@ -130,11 +168,17 @@ def alignment_scores(
     span_vectors: np.ndarray,
     relation_vectors: dict[str, np.ndarray],
     paths: Sequence[tuple[str, ...]],
+    turns: dict[tuple[str, ...], tuple[bool, ...]] | None = None,
 ) -> dict[tuple[str, ...], float]:
-    """``alignment_score`` of each relation path; one matrix product for all relations."""
+    """``alignment_score`` of each relation path; one matrix product for all relations.
+    ``turns``: per path, which of its relations turn (none where absent)."""
     if not len(asked.spans):
         return {path: 0.0 for path in paths}
     names = sorted({r for path in paths for r in path})
     column = {r: i for i, r in enumerate(names)}
     sims = span_vectors @ np.asarray([relation_vectors[r] for r in names]).T
-    return {path: alignment_score(asked, sims[:, [column[r] for r in path]]) for path in paths}
+    marks = turns or {}
+    return {
+        path: alignment_score(asked, sims[:, [column[r] for r in path]], marks.get(path))
+        for path in paths
+    }

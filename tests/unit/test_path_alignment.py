@@ -69,3 +69,35 @@ def test_alignment_scores_take_relation_vectors_by_name() -> None:
     scores = alignment_scores(asked, spans, relations, [("spouse",), ("gender",)])
     assert scores[("spouse",)] == pytest.approx(1.0)
     assert scores[("gender",)] == pytest.approx(0.0)
+
+
+def test_a_turn_may_not_take_the_next_word_of_its_relations_phrase() -> None:
+    # "a man or a woman" is one phrase naming gender once: walking back along gender (to every
+    # person of that gender) must not explain "woman" and outscore spouse, gender.
+    asked = AskedWords.read(f"is {MENTION} 's wife a man or a woman")
+    table = {"wife": {"spouse": 0.7}, "man": {"gender": 0.5}, "woman": {"gender": 0.5}}
+    right = alignment_score(asked, _sims(asked, table, ["spouse", "gender"]))
+    path = ["spouse", "gender", "gender"]
+    turned = alignment_score(asked, _sims(asked, table, path), [False, False, True])
+    chained = alignment_score(asked, _sims(asked, table, path), [False, False, False])
+    assert turned < right < chained
+
+
+def test_a_turn_named_by_words_of_its_own_still_aligns() -> None:
+    # The director of X also directed which films: directed_by there and back, named twice.
+    asked = AskedWords.read(f"the director of {MENTION} also directed which films", True)
+    assert asked.words[0] == "director"
+    table = {"director": {"directed_by": 0.8}, "directed": {"directed_by": 0.8}}
+    path = ["directed_by", "directed_by"]
+    sibling = alignment_score(asked, _sims(asked, table, path), [False, True])
+    one_hop = alignment_score(asked, _sims(asked, table, ["directed_by"]))
+    assert sibling > one_hop > 0
+
+
+def test_words_joined_by_of_or_a_possessive_are_one_phrase_or_two() -> None:
+    assert AskedWords.read(f"the cause of death of {MENTION}").joined == (False, True)
+    assert AskedWords.read(f"{MENTION} 's mother 's father").joined == (False, False)
+    # Path order actors, starred, films: an article parts "starred the actors".
+    asked = AskedWords.read(f"which films starred the actors of {MENTION}")
+    assert asked.words == ("actors", "starred", "films")
+    assert asked.joined == (False, False, True)
