@@ -22,10 +22,13 @@ from typing import Any
 import numpy as np
 
 from kgqa.api import KGQA
+from kgqa.embedding.base import Embedder
+from kgqa.embedding.factory import Embedders
 from kgqa.evaluation.datasets import Question, Split, load_splits
 from kgqa.evaluation.metrics import contains_answer, exact_match, f1, kb_name, pct, set_f1
 from kgqa.reader.citations import MARKER
 from kgqa.settings import Settings
+from kgqa.wiring import build_components
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ def evaluate(
         "seed": seed,
         "splits": {},
     }
+    # One set of models for every split and for the KB baseline (models load once).
+    embedders = Embedders((settings or Settings()).models)
     for split in splits:
         with ExitStack() as stack:
             if store_dir:
@@ -76,7 +81,7 @@ def evaluate(
                 work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kgqa-eval-")))
             base = settings or Settings()
             run_settings = base.model_copy(update={"data_dir": work})
-            kg = stack.enter_context(KGQA.open(run_settings))
+            kg = stack.enter_context(KGQA(build_components(run_settings, embedders)))
             ingest_started = time.perf_counter()
             if split.documents:
                 kg.ingest_documents(split.documents)
@@ -93,7 +98,8 @@ def evaluate(
                 learned = _learn_from_questions(kg, split)
             if split.kb_files:
                 cache = work if store_dir else None
-                result = _evaluate_kb(kg, split, progress, cache, sample is not None)
+                english = embedders.for_language("en")
+                result = _evaluate_kb(kg, split, english, progress, cache, sample is not None)
             else:
                 result = _evaluate_documents(kg, split, answers, progress)
             result["ingest_s"] = round(ingest_s, 1)
@@ -226,15 +232,17 @@ def _learn_from_questions(kg: KGQA, split: Split) -> dict[str, Any]:
 def _evaluate_kb(
     kg: KGQA,
     split: Split,
+    embedder: Embedder,
     progress: Progress | None,
     cache_dir: Path | None = None,
     sampled: bool = False,
 ) -> dict[str, Any]:
     """With ``sampled``, the dense baseline indexes only the triples touching the sampled
     questions' topics (embedding MetaQA's 129k triples takes longer than a sample's run on a
-    loaded CPU); that can only help it, since it answers from one triple."""
+    loaded CPU); that can only help it, since it answers from one triple. ``embedder``: the
+    system's English model, which the baseline embeds its triples with."""
     topics = {kb_name(q.topic) for q in split.questions if q.topic} if sampled else None
-    dense = _TripleIndex(kg, split.kb_files, cache_dir, topics or None)
+    dense = _TripleIndex(embedder, split.kb_files, cache_dir, topics or None)
     tallies = {"full": Tally(), "dense": Tally()}
     reachable = 0
     reasons: Counter[str] = Counter()
@@ -306,11 +314,11 @@ def _kb_miss_reason(evidence: Any, q: Question, golds: set[str]) -> str:
 
 
 class _TripleIndex:
-    """The KB baseline: triples as sentences in a FAISS index, with the same embedder."""
+    """The KB baseline: triples as sentences in a FAISS index, with the system's embedder."""
 
     def __init__(
         self,
-        kg: KGQA,
+        embedder: Embedder,
         files: Sequence[Path],
         cache_dir: Path | None = None,
         topics: set[str] | None = None,
@@ -318,7 +326,6 @@ class _TripleIndex:
         import faiss
 
         from ingest.triples import read_triples
-        from kgqa.embedding.factory import Embedders
 
         self._triples = [
             tuple(item[1])
@@ -335,8 +342,8 @@ class _TripleIndex:
                 t for t in self._triples if kb_name(t[0]) in topics or kb_name(t[2]) in topics
             ]
         self.indexed = len(self._triples)
-        # Its own instance of the English model (the baseline shares nothing with the system).
-        self._embedder = Embedders(kg.settings.models).for_language("en")
+        # The system's own English model: one copy in memory, the same vectors.
+        self._embedder = embedder
         self._embedder.warm_up()
         texts = [f"{s} {p} {o}".replace("_", " ") for s, p, o in self._triples]
         vectors = self._vectors(texts, cache_dir)
