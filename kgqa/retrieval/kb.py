@@ -22,7 +22,6 @@ are expanded: the fan-out is bounded whatever the KB.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -41,8 +40,8 @@ from kgqa.graph.relation_paths import (
 from kgqa.relation_examples.examples import mark_mention, unmarked
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.graph import predicate_text
-from kgqa.retrieval.linking import STOPWORDS, LinkedEntity
-from kgqa.retrieval.path_alignment import AskedWords, alignment_scores
+from kgqa.retrieval.linking import LinkedEntity
+from kgqa.retrieval.path_alignment import AskedWords, alignment_scores, content_words
 
 Key = tuple[str, ...]
 # A relation sequence and which of its hops turn against the one before (``path_alignment``).
@@ -62,7 +61,6 @@ _MAX_FRONTIER = 400
 _MAX_ENDS = 500
 # Members of the best answer set returned besides ``top_k`` runners-up.
 _MAX_SET = 100
-_WORD = re.compile(r"\w+")
 # Walks whose scores differ by less than this are one answer set (the same relations walked
 # from two entities of one name).
 _TIE = 1e-9
@@ -203,7 +201,7 @@ class KbAnswerer:
             text = asked[start]
             plain = unmarked(text)
             words = AskedWords.readings(text)
-            content = " ".join(w for w in _WORD.findall(plain) if w not in STOPWORDS) or plain
+            content = " ".join(content_words(text)) or plain
             span_texts = sorted({span.text for reading in words for span in reading.spans})
             at = len(texts)
             readings[start] = (words, at, {t: at + 2 + i for i, t in enumerate(span_texts)})

@@ -35,11 +35,8 @@ FUNCTION_WORDS = frozenset(
     he she they them his her their there here than then as about into over after before
     between both same first last one more most not no yes""".split()
 )
-# The knowledge-base relation scoring (kb.py, path_alignment.py) imports this set and still
-# reads "film" and "movie" as naming no relation (MetaQA's questions: "the writer of the film
-# X" -> written_by, tests/integration/test_retrieval.py); the linker itself uses only the
-# English function words above. Left to the knowledge-base part (issue 21) to drop.
-STOPWORDS = FUNCTION_WORDS | {"film", "movie"}
+# The linker and the knowledge-base relation scoring use only these English function words (no
+# data set's words: "film" and "movie" were listed here for MetaQA until issue 21).
 # A match made only of these is a date or a number, not a name ("1990", "May 4", "the 1930s").
 _MONTHS = frozenset(
     """january february march april may june july august september october november december

@@ -36,12 +36,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from kgqa.relation_examples.examples import MENTION
-from kgqa.retrieval.linking import STOPWORDS
+from kgqa.retrieval.linking import FUNCTION_WORDS
 
-__all__ = ["MENTION", "AskedWords", "Span", "alignment_score", "alignment_scores"]
+__all__ = [
+    "MENTION",
+    "AskedWords",
+    "Span",
+    "alignment_score",
+    "alignment_scores",
+    "content_words",
+]
 _TOKEN = re.compile(r"\x00|\w+")
 # "'s" survives tokenisation as "s"; it is a function word here.
-_FUNCTION_WORDS = STOPWORDS | {"s"}
+_FUNCTION_WORDS = FUNCTION_WORDS | {"s"}
+# "the film X", "an actor X": one content word between an article and the mention says what the
+# mention is, not a relation to walk ("who wrote the film X" asks for written_by alone). Until
+# issue 21 the words "film" and "movie" were listed as stop words for this, a MetaQA artefact;
+# the apposition is English grammar and holds for any kind ("the screenwriter X co-wrote ...").
+_ARTICLES = frozenset({"the", "a", "an"})
 # A span is one word or two adjacent ones ("other half", "religious belief"). Spans across a
 # function word ("place of birth") cost 3-7 points per PathQuestion file: they let one relation
 # swallow two ("sex of wife" -> spouse).
@@ -93,7 +105,7 @@ class AskedWords:
         ``MENTION`` (no marker: every word counts as coming after the mention)."""
         tokens = _TOKEN.findall(asked)
         at = tokens.index(MENTION) if MENTION in tokens else -1
-        content = [i for i, t in enumerate(tokens) if t != MENTION and t not in _FUNCTION_WORDS]
+        content = _content(tokens, at)
         after = [i for i in content if i > at]
         before = [i for i in content if i < at][::-1]
         order = before + after if before_first else after + before
@@ -113,6 +125,24 @@ class AskedWords:
             for a in range(1, len(order))
         ]
         return cls(tuple(tokens[i] for i in order), tuple(spans), tuple(joined))
+
+
+def content_words(asked: str) -> list[str]:
+    """The question's words that may name a relation, in reading order (``asked`` as for
+    ``AskedWords.read``): no function words, no mention, no apposition naming the mention."""
+    tokens = _TOKEN.findall(asked)
+    return [tokens[i] for i in _content(tokens, tokens.index(MENTION) if MENTION in tokens else -1)]
+
+
+def _content(tokens: list[str], at: int) -> list[int]:
+    appositive = -1
+    if at >= 2 and tokens[at - 2] in _ARTICLES and tokens[at - 1] not in _FUNCTION_WORDS:
+        appositive = at - 1
+    return [
+        i
+        for i, t in enumerate(tokens)
+        if t != MENTION and t not in _FUNCTION_WORDS and i != appositive
+    ]
 
 
 def _one_phrase(tokens: list[str], i: int, j: int) -> bool:

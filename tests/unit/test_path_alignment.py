@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kgqa.retrieval.path_alignment import MENTION, AskedWords, alignment_score, alignment_scores
+from kgqa.retrieval.path_alignment import (
+    MENTION,
+    AskedWords,
+    alignment_score,
+    alignment_scores,
+    content_words,
+)
 
 
 def test_words_after_the_mention_come_first_then_those_before_it_nearest_first() -> None:
@@ -101,3 +107,14 @@ def test_words_joined_by_of_or_a_possessive_are_one_phrase_or_two() -> None:
     asked = AskedWords.read(f"which films starred the actors of {MENTION}")
     assert asked.words == ("actors", "starred", "films")
     assert asked.joined == (False, False, True)
+
+
+def test_a_word_between_an_article_and_the_mention_names_the_mention_not_a_relation() -> None:
+    assert content_words(f"who is the writer of the film {MENTION}") == ["writer"]
+    assert content_words(f"the actor {MENTION} starred together with who") == [
+        "starred",
+        "together",
+    ]
+    # Not an apposition: a relation word right before the mention, or after "of".
+    assert content_words(f"who directed {MENTION}") == ["directed"]
+    assert AskedWords.read(f"the writer of the film {MENTION}").words == ("writer",)
