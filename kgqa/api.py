@@ -149,7 +149,7 @@ class KGQA:
     def learn_relations(
         self,
         pairs: str | Path | Sequence[QaPair],
-        max_hops: int = 2,
+        max_hops: int = 3,
         progress: Callable[[int, int], None] | None = None,
     ) -> LearnReport:
         """Learn which relation paths questions ask for from question-answer pairs over the

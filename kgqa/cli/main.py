@@ -179,7 +179,7 @@ def learn_relations(
             'lines {"question", "topic", "answers"}.'
         ),
     ],
-    max_hops: Annotated[int, typer.Option(help="Longest relation path to learn.")] = 2,
+    max_hops: Annotated[int, typer.Option(help="Longest relation path to learn.")] = 3,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     data_dir: DataDir = None,
 ) -> None:

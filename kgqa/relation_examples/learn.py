@@ -115,7 +115,7 @@ def _json_pair(line: str) -> QaPair:
 def learn_examples(
     store: GraphStore,
     pairs: Sequence[QaPair],
-    max_hops: int = 2,
+    max_hops: int = 3,
     fanout: int = 1000,
     min_f1: float = 0.5,
     progress: Callable[[int, int], None] | None = None,
@@ -157,9 +157,9 @@ def learn_examples(
 
 
 def _best_fit(ends: EndSets, gold: set[str], min_f1: float) -> Key | None:
-    """The relation sequence whose end entities match ``gold`` best: None when none reaches
-    ``min_f1``, ``()`` when several tie (the answers do not tell them apart: a film's one
-    director is also the end of director, films, director). Other pairs of the same wording
+    """The relation sequence whose end entities match ``gold`` best, the shortest of those: None
+    when none reaches ``min_f1``, ``()`` when several of one length tie (the answers do not
+    tell them apart: a film whose genre is also its tag). Other pairs of the same wording
     decide it."""
     by_relations: dict[Key, set[str]] = defaultdict(set)
     for hops, found in ends.items():
@@ -170,6 +170,10 @@ def _best_fit(ends: EndSets, gold: set[str], min_f1: float) -> Key | None:
     if best < min_f1:
         return None
     tied = [key for f, key in fits if f == best]
+    # A longer path with the same ends explains nothing more (director, films, director ends
+    # at a film's one director too): the shortest of the best wins.
+    shortest = min(len(key) for key in tied)
+    tied = [key for key in tied if len(key) == shortest]
     return tied[0] if len(tied) == 1 else ()
 
 
