@@ -80,9 +80,11 @@ class Triples:
     def __init__(self, triples: list[tuple[str, str, str]]) -> None:
         self.facts = [Fact(_id(s), s, p, _id(o), o, "kb") for s, p, o in triples]
         self.calls = 0
+        self.read = 0  # entities asked for, over all calls
 
     def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]:
         self.calls += 1
+        self.read += len(entity_ids)
         wanted = set(entity_ids)
         kept: dict[str, Fact] = {}
         per: dict[str, int] = {}
@@ -172,3 +174,16 @@ def test_walked_end_sets_answer_without_the_start() -> None:
     assert all(_id("Talk to Her") not in found or len(found) == 1 for found in ends.values())
     # Every entity's steps were read once, in one call per hop.
     assert store.calls <= 3
+
+
+def test_walks_far_below_the_best_are_not_read_on() -> None:
+    question = "the films written by Robert Harling were in which genres"
+    full, pruned = Triples(TRIPLES), Triples(TRIPLES)
+    everything = KbAnswerer(full, embed, margin=10.0)  # type: ignore[arg-type]
+    best_only = KbAnswerer(pruned, embed, margin=0.3)  # type: ignore[arg-type]
+    expected = everything.answer(question, _linked("Robert Harling"))
+    answers = best_only.answer(question, _linked("Robert Harling"))
+    assert [(a.name, a.relations) for a in answers if a.in_best_set] == [
+        (a.name, a.relations) for a in expected if a.in_best_set
+    ]
+    assert pruned.read < full.read
