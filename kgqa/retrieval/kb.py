@@ -133,18 +133,23 @@ class KbAnswerer:
             walks = self._extend(frontier)
             if not walks:
                 break
-            full, ahead = self._question_scores(asked, walks)
+            full, ahead, informed = self._question_scores(asked, walks)
             scored += [(s * weight[w.start], w) for s, w in zip(full, walks, strict=True)]
             if hop + 1 < self._max_hops:
                 weighted = [a * weight[w.start] for a, w in zip(ahead, walks, strict=True)]
-                frontier = self._beam_of(walks, weighted)
+                frontier = self._beam_of(walks, weighted, informed)
         return self._answers(scored, top_k)
 
-    def _beam_of(self, walks: list[Walk], ahead: list[float]) -> list[Walk]:
-        """The walks that go on, best first: at most ``beam``, and none that could score less
-        than the best by more than ``margin`` (pruned before the store is read for them)."""
+    def _beam_of(self, walks: list[Walk], ahead: list[float], informed: bool) -> list[Walk]:
+        """The walks that go on, best first: at most ``beam``, and, where examples say what
+        longer paths could score (``informed``), none that could score less than the best by
+        more than ``margin`` (pruned before the store is read for them). Without examples a
+        walk's own score says little of its extensions: "X's heir's ethnicity" scores
+        ethnicity above children at the first hop (PathQuestion PQ-2H lost that question)."""
         order = sorted(range(len(walks)), key=lambda i: -ahead[i])[: self._beam]
-        bar = ahead[order[0]] - self._margin if order else 0.0
+        if not order or not informed:
+            return [walks[i] for i in order]
+        bar = ahead[order[0]] - self._margin
         return [walks[i] for i in order if ahead[i] >= bar]
 
     def _extend(self, frontier: list[Walk]) -> list[Walk]:
@@ -187,20 +192,21 @@ class KbAnswerer:
 
     def _question_scores(
         self, asked: dict[str, str], walks: Sequence[Walk]
-    ) -> tuple[list[float], list[float]]:
+    ) -> tuple[list[float], list[float], bool]:
         """Per walk, how well its relation sequence matches the question from its start, and
         the best that it or a longer path of examples beginning with it could score (what the
-        beam keeps)."""
+        beam keeps), and whether relation examples informed the latter."""
         shapes = [_shape(w) for w in walks]
-        scores, ahead = self._key_scores({w.start for w in walks}, asked, set(shapes))
+        scores, ahead, informed = self._key_scores({w.start for w in walks}, asked, set(shapes))
         return (
             [scores[w.start][k] for w, k in zip(walks, shapes, strict=True)],
             [ahead[w.start][k] for w, k in zip(walks, shapes, strict=True)],
+            informed,
         )
 
     def _key_scores(
         self, starts: set[str], asked: dict[str, str], shapes: set[Shape]
-    ) -> tuple[dict[str, dict[Shape, float]], dict[str, dict[Shape, float]]]:
+    ) -> tuple[dict[str, dict[Shape, float]], dict[str, dict[Shape, float]], bool]:
         """How well each relation sequence matches the question, per start (``asked``: the
         question with that start's mention marked). All texts are embedded in one batch.
 
@@ -236,6 +242,7 @@ class KbAnswerer:
             by_turns.setdefault(turns, []).append(key)
         scores: dict[str, dict[Shape, float]] = {}
         ahead: dict[str, dict[Shape, float]] = {}
+        informed = False
         for start, (words, at, span_rows) in readings.items():
             aligned = dict.fromkeys(shapes, -1.0)
             for reading in words:
@@ -245,6 +252,7 @@ class KbAnswerer:
                     for k, v in alignment_scores(reading, spans, relations, group, marks).items():
                         aligned[(k, turns)] = max(aligned[(k, turns)], v)
             learned = self._examples.scores(vectors[at]) if self._examples else {}
+            informed = informed or bool(learned)
             longer = _prefix_best(learned)
             scores[start], ahead[start] = {}, {}
             for shape in shapes:
@@ -255,7 +263,7 @@ class KbAnswerer:
                 score = _mixed(own, learned.get(k))
                 scores[start][shape] = score
                 ahead[start][shape] = max(score, _mixed(own, longer.get(k)))
-        return scores, ahead
+        return scores, ahead, informed
 
 
 def _shape(walk: Walk) -> Shape:

@@ -5,9 +5,11 @@ of triples with ``relations_of``'s contract."""
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ import pytest
 from kgqa.domain import Entity, Fact
 from kgqa.graph.relation_paths import StepCache, walk_end_sets
 from kgqa.names import entity_id, normalize_name
+from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.kb import KbAnswerer
 from kgqa.retrieval.linking import LinkedEntity
 
@@ -176,14 +179,26 @@ def test_walked_end_sets_answer_without_the_start() -> None:
     assert store.calls <= 3
 
 
-def test_walks_far_below_the_best_are_not_read_on() -> None:
+def test_walks_far_below_the_best_are_not_read_on_where_examples_tell(tmp_path: Path) -> None:
     question = "the films written by Robert Harling were in which genres"
-    full, pruned = Triples(TRIPLES), Triples(TRIPLES)
-    everything = KbAnswerer(full, embed, margin=10.0)  # type: ignore[arg-type]
-    best_only = KbAnswerer(pruned, embed, margin=0.3)  # type: ignore[arg-type]
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text(
+        json.dumps({"question": "the films written by [entity] were in which genres",
+                    "relations": ["written_by", "has_genre"]}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    full, pruned, blind = Triples(TRIPLES), Triples(TRIPLES), Triples(TRIPLES)
+    matcher = ExampleMatcher(examples, embed)
+    everything = KbAnswerer(full, embed, examples=matcher, margin=10.0)  # type: ignore[arg-type]
+    best_only = KbAnswerer(pruned, embed, examples=matcher, margin=0.3)  # type: ignore[arg-type]
     expected = everything.answer(question, _linked("Robert Harling"))
     answers = best_only.answer(question, _linked("Robert Harling"))
     assert [(a.name, a.relations) for a in answers if a.in_best_set] == [
         (a.name, a.relations) for a in expected if a.in_best_set
     ]
     assert pruned.read < full.read
+    # Without examples a first hop's score says little of what follows: nothing is pruned.
+    KbAnswerer(blind, embed, margin=0.3).answer(question, _linked("Robert Harling"))  # type: ignore[arg-type]
+    unpruned = Triples(TRIPLES)
+    KbAnswerer(unpruned, embed, margin=10.0).answer(question, _linked("Robert Harling"))  # type: ignore[arg-type]
+    assert blind.read == unpruned.read
