@@ -1,4 +1,5 @@
-"""Around every request: refuse an oversized body before reading it, and time the request."""
+"""Around every request: bound the body (by its Content-Length before reading it, and by the
+bytes actually received for a chunked body or a Content-Length that lies), and time it."""
 
 from __future__ import annotations
 
@@ -7,12 +8,58 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kgqa.service.errors import RequestTooLarge, error_response
 from kgqa.service.metrics import Metrics
 
 
+class BodyLimit:
+    """Pure ASGI, so it sees each body chunk as it arrives: a body past ``max_bytes`` raises
+    ``RequestTooLarge`` inside the app (a 413 from the error handler) after at most one chunk
+    past the limit is held, never the whole body."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+        limit = self.max_bytes
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise RequestTooLarge(
+                        f"request body of more than {limit} bytes (sent in chunks, or past its "
+                        f"Content-Length) exceeds the limit of {limit}"
+                    )
+            return message
+
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, bounded, tracking)
+        except RequestTooLarge as e:  # raised where no handler of the app saw it
+            if started:
+                raise
+            await error_response(e)(scope, receive, send)
+
+
 def install_middleware(app: FastAPI, max_body_bytes: int) -> None:
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+
     @app.middleware("http")
     async def limits_and_metrics(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
