@@ -90,17 +90,16 @@ class Neo4jVectorIndex:
 
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        if k <= 0:
-            return [[] for _ in range(len(vectors))]
-        return [
-            [
-                (r[0], _cosine(r[1]))
-                for r in self._store.read_query(
-                    "search_vectors", index=self.index_name, k=k, vector=v.tolist()
-                )
-            ]
-            for v in vectors
-        ]
+        found: list[list[tuple[str, float]]] = [[] for _ in range(len(vectors))]
+        if k <= 0 or len(vectors) == 0:
+            return found
+        # All query vectors in one round trip (the resolver asks for hundreds of names at once).
+        rows = self._store.read_query(
+            "search_vectors", index=self.index_name, k=k, vectors=vectors.tolist()
+        )
+        for i, node_id, score in rows:
+            found[int(i)].append((str(node_id), _cosine(score)))
+        return found
 
     def similarities(self, vector: np.ndarray, ids: Sequence[str]) -> dict[str, float]:
         ids = list(dict.fromkeys(ids))
