@@ -83,6 +83,11 @@ class Neo4jVectorIndex:
         if not ids:
             return 0
         self._store.staged_vectors.discard(self._target, ids)
+        # The write path drops the ids a graph write removed, whose nodes (and so vectors) that
+        # write already deleted: look first, so a no-op opens no transaction and moves no version.
+        ids = [r[0] for r in self._read("find_{}_vector_ids", ids=ids)]
+        if not ids:
+            return 0
         rows = self._store.write_query(
             f"remove_{self._label}_vectors", ids=ids, property=self._target.property
         )
