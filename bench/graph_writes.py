@@ -33,7 +33,7 @@ from ingest.extract.spacy_en import SpacyEntityExtractor  # noqa: E402
 from ingest.resolve import EntityResolver  # noqa: E402
 from kgqa.domain import GraphBatch  # noqa: E402
 from kgqa.graph.cypher import cypher_dir  # noqa: E402
-from kgqa.graph.cypher_store import CypherGraphStore, relation_row  # noqa: E402
+from kgqa.graph.cypher_store import CypherGraphStore, _relation_row  # noqa: E402
 from kgqa.graph.factory import open_graph_store  # noqa: E402
 from kgqa.settings import Settings  # noqa: E402
 
@@ -70,7 +70,7 @@ def main() -> None:
     args = parser.parse_args()
 
     batch = extracted_batch(args.documents)
-    rows = [relation_row(r) for r in batch.relations]
+    rows = [_relation_row(r) for r in batch.relations]
     flat = (cypher_dir() / "create_relations.cypher").read_text(encoding="utf-8").strip()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="kgqa-bench-writes-"))

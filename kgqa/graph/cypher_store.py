@@ -158,7 +158,7 @@ class CypherGraphStore(ABC):
 
     def _write_relations(self, tx: Transaction, relations: Sequence[Relation]) -> None:
         """``create_relations``, one row per relation (a dialect may shape rows otherwise)."""
-        self._unwind(tx, "create_relations", [relation_row(r) for r in relations])
+        self._unwind(tx, "create_relations", [_relation_row(r) for r in relations])
 
     def _remove_orphans(self, tx: Transaction, candidates: set[str]) -> list[str]:
         if not candidates:
@@ -400,7 +400,7 @@ def _mention_row(m: Mention) -> dict[str, Any]:
     }
 
 
-def relation_row(r: Relation) -> dict[str, Any]:
+def _relation_row(r: Relation) -> dict[str, Any]:
     return {
         "s": r.subject_id,
         "o": r.object_id,

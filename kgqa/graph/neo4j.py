@@ -22,7 +22,7 @@ from neo4j.exceptions import (
 
 from kgqa.domain import GraphBatch, Relation
 from kgqa.errors import GraphStoreError, GraphStoreUnavailable
-from kgqa.graph.cypher_store import CypherGraphStore, Rows, Transaction, relation_row
+from kgqa.graph.cypher_store import CypherGraphStore, Rows, Transaction, _relation_row
 from kgqa.graph.staged_vectors import StagedVectors
 from kgqa.settings import GraphSettings
 
@@ -226,7 +226,7 @@ def relation_groups(relations: Sequence[Relation], max_rows: int) -> Iterator[li
     relations stay in one statement)."""
     by_subject: dict[str, list[dict[str, Any]]] = {}
     for r in sorted(relations, key=lambda r: (r.subject_id, r.object_id)):
-        by_subject.setdefault(r.subject_id, []).append(relation_row(r))
+        by_subject.setdefault(r.subject_id, []).append(_relation_row(r))
     rows: list[dict[str, Any]] = []
     size = 0
     for subject, rels in by_subject.items():
