@@ -165,11 +165,13 @@ class Neo4jGraphStore(CypherGraphStore):
         """Run the read statement ``cypher/neo4j/<name>.cypher`` with ``params``."""
         return self._fetch(name, **params)
 
-    def write_query(self, name: str, **params: Any) -> Rows:
-        """Run the write statement ``name`` in its own transaction (the version moves)."""
+    def write_query(self, name: str, bump_version: bool = True, **params: Any) -> Rows:
+        """Run the write statement ``name`` in its own transaction; the store version moves
+        unless the write changes nothing a reader derives state from (``bump_version``)."""
         with self._write_transaction() as tx:
             rows = tx.run(self._q(name), params)
-            self._bump_version(tx)
+            if bump_version:
+                self._bump_version(tx)
         return rows
 
     def run_schema(self, statement: str, **params: Any) -> None:

@@ -182,7 +182,13 @@ class Neo4jVectorIndexes:
         if have and int(have[0][0]) != dim:
             raise _dim_error(index, int(have[0][0]), dim)
         self._store.write_query(
-            "upsert_vector_space", index=index, kind=kind, space=space, dim=dim, property=prop
+            "upsert_vector_space",
+            bump_version=False,  # a name for the index, not data: no replica's cache is stale
+            index=index,
+            kind=kind,
+            space=space,
+            dim=dim,
+            property=prop,
         )
         return Neo4jVectorIndex(self._store, kind, space, dim, index, prop)
 

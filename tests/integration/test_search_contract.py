@@ -260,3 +260,16 @@ def test_a_failed_write_leaves_the_version(graph_store) -> None:
     with pytest.raises(GraphStoreError):
         graph_store.write(bad)
     assert graph_store.version() == before
+
+
+def test_reads_and_opening_indexes_leave_the_version(graph_store, vectors, tmp_path) -> None:
+    """Only data moves the version: a replica opening its indexes must not make the others
+    rebuild their caches."""
+    write_docs(graph_store, vectors)
+    before = graph_store.version()
+    other = fresh(graph_store, tmp_path)
+    other.counts()
+    other.passages("another-model", 4).search(unit(1, 0, 0, 0)[None, :], k=2)
+    other.passages(SPACE, 4).remove(["doc9#9"])  # nothing to remove
+    keyword(graph_store).search("Warsaw", k=3)
+    assert graph_store.version() == before
