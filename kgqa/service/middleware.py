@@ -15,9 +15,10 @@ from kgqa.service.metrics import Metrics
 
 
 class BodyLimit:
-    """Pure ASGI, so it sees each body chunk as it arrives: a body past ``max_bytes`` raises
-    ``RequestTooLarge`` inside the app (a 413 from the error handler) after at most one chunk
-    past the limit is held, never the whole body."""
+    """Pure ASGI, so it sees each body chunk as it arrives. Past ``max_bytes`` the app is told
+    the client went away (it stops reading, and FastAPI would turn an exception raised while it
+    reads into a 400), its reply is dropped, and the client gets a 413 instead: at most one
+    chunk past the limit is ever held, never the whole body."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -27,34 +28,40 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        received = 0
         limit = self.max_bytes
+        received = 0
+        too_large: RequestTooLarge | None = None
+        started = False  # whether the app's response had begun before the body ran over
 
         async def bounded() -> Message:
-            nonlocal received
+            nonlocal received, too_large
+            if too_large is not None:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise RequestTooLarge(
+                    too_large = RequestTooLarge(
                         f"request body of more than {limit} bytes (sent in chunks, or past its "
                         f"Content-Length) exceeds the limit of {limit}"
                     )
+                    return {"type": "http.disconnect"}
             return message
 
-        started = False
-
-        async def tracking(message: Message) -> None:
+        async def guarded(message: Message) -> None:
             nonlocal started
+            if too_large is not None and not started:
+                return  # the app's answer to a body it never got whole
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, bounded, tracking)
-        except RequestTooLarge as e:  # raised where no handler of the app saw it
-            if started:
+            await self.app(scope, bounded, guarded)
+        except Exception:
+            if too_large is None or started:
                 raise
-            await error_response(e)(scope, receive, send)
+        if too_large is not None and not started:
+            await error_response(too_large)(scope, receive, send)
 
 
 def install_middleware(app: FastAPI, max_body_bytes: int) -> None:
