@@ -111,7 +111,7 @@ class CypherGraphStore(ABC):
 
     def _bump_version(self, tx: Transaction) -> None:
         # Last in the transaction: every writer updates this one node, so its lock is held
-        # only from here to the commit, and concurrent writers serialise on nothing else.
+        # only from here to the commit (concurrent writers queue on it for that moment only).
         tx.run(self._q("bump_store_version"), {})
 
     def _document_footprint(self, tx: Transaction, doc_ids: list[str]) -> tuple[set[str], set[str]]:
@@ -154,11 +154,7 @@ class CypherGraphStore(ABC):
         self._unwind(tx, "upsert_entity_keys", _distinct(key_rows, "key"))
         self._unwind(tx, "link_entity_keys", key_rows)
         self._unwind(tx, "create_mentions", [_mention_row(m) for m in batch.mentions])
-        self._write_relations(tx, batch.relations)
-
-    def _write_relations(self, tx: Transaction, relations: Sequence[Relation]) -> None:
-        """``create_relations``, one row per relation (a dialect may shape rows otherwise)."""
-        self._unwind(tx, "create_relations", [_relation_row(r) for r in relations])
+        self._unwind(tx, "create_relations", [_relation_row(r) for r in batch.relations])
 
     def _remove_orphans(self, tx: Transaction, candidates: set[str]) -> list[str]:
         if not candidates:

@@ -7,7 +7,7 @@ serve them from followers; a batch write is one explicit transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,9 +20,9 @@ from neo4j.exceptions import (
     ServiceUnavailable,
 )
 
-from kgqa.domain import GraphBatch, Relation
+from kgqa.domain import GraphBatch
 from kgqa.errors import GraphStoreError, GraphStoreUnavailable
-from kgqa.graph.cypher_store import CypherGraphStore, Rows, Transaction, _relation_row
+from kgqa.graph.cypher_store import CypherGraphStore, Rows, Transaction
 from kgqa.graph.staged_vectors import StagedVectors
 from kgqa.settings import GraphSettings
 
@@ -186,12 +186,6 @@ class Neo4jGraphStore(CypherGraphStore):
             self._write_vectors(tx, staged)
             self._bump_version(tx)
 
-    def _write_relations(self, tx: Transaction, relations: Sequence[Relation]) -> None:
-        # Grouped by subject, sorted by subject then object: one index seek per subject instead
-        # of one per relation. Measured in bench/graph_writes.py against the flat statement.
-        for rows in relation_groups(relations, self._write_batch_rows):
-            tx.run(self._q("create_relations"), {"rows": rows})
-
     def _after_insert(self, tx: Transaction, batch: GraphBatch) -> None:
         staged = self.staged_vectors.take(
             chunk_ids={c.id for c in batch.chunks}, entity_ids={e.id for e in batch.entities}
@@ -220,22 +214,3 @@ class Neo4jGraphStore(CypherGraphStore):
             raise GraphStoreUnavailable(f"lost Neo4j at {self.uri} during a write: {e}") from e
         except (Neo4jError, DriverError) as e:
             raise GraphStoreError(f"Neo4j write failed: {e}") from e
-
-
-def relation_groups(relations: Sequence[Relation], max_rows: int) -> Iterator[list[dict[str, Any]]]:
-    """Statements' rows for ``cypher/neo4j/create_relations.cypher``: ``{"s", "rels"}`` per
-    subject, in subject order, at most about ``max_rows`` relations per statement (a subject's
-    relations stay in one statement)."""
-    by_subject: dict[str, list[dict[str, Any]]] = {}
-    for r in sorted(relations, key=lambda r: (r.subject_id, r.object_id)):
-        by_subject.setdefault(r.subject_id, []).append(_relation_row(r))
-    rows: list[dict[str, Any]] = []
-    size = 0
-    for subject, rels in by_subject.items():
-        rows.append({"s": subject, "rels": rels})
-        size += len(rels)
-        if size >= max_rows:
-            yield rows
-            rows, size = [], 0
-    if rows:
-        yield rows

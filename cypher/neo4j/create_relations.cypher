@@ -1,5 +1,0 @@
-UNWIND $rows AS g
-MATCH (a:Entity {id: g.s})
-UNWIND g.rels AS r
-MATCH (b:Entity {id: r.o})
-CREATE (a)-[:RELATES {predicate: r.predicate, kind: r.kind, doc_id: r.doc_id, chunk_id: r.chunk_id, start_offset: r.start_offset, end_offset: r.end_offset, weight: r.weight, surface: r.surface}]->(b)
