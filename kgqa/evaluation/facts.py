@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgqa.domain import Document, Fact
+from kgqa.domain import COOCCURRENCE, Document, Fact
 from kgqa.errors import InputError
 from kgqa.graph.base import GraphStore
 from kgqa.names import normalize_name
@@ -330,7 +330,7 @@ def evaluate_facts(
         "passages": len(corpus.documents),
         "store": {
             "typed_facts": facts.counts.get(TYPED_KIND, 0),
-            "cooccurrence_facts": facts.counts.get("cooccurrence", 0),
+            "cooccurrence_facts": facts.counts.get(COOCCURRENCE, 0),
             "typed_per_passage": round(
                 facts.counts.get(TYPED_KIND, 0) / max(len(corpus.documents), 1), 2
             ),
