@@ -110,6 +110,7 @@ class FactOut(BaseModel):
     end: int
     hop: int
     score: float
+    surface: str = ""  # the phrase behind a typed fact's canonical predicate (provenance)
 
 
 class EntityOut(BaseModel):
@@ -303,6 +304,7 @@ def fact_out(fact: Fact) -> FactOut:
         end=fact.end,
         hop=fact.hop,
         score=fact.score,
+        surface=fact.surface,
     )
 
 
