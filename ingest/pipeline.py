@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,11 +34,21 @@ from ingest.stages import (
 from kgqa.atomic_file import write_atomically
 from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
 from kgqa.embedding.base import Embedder
+from kgqa.errors import GraphStoreError
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.registry import VectorIndexes
 
 logger = logging.getLogger(__name__)
+
+# Attempts of one batch write that conflicts with another writer, and the first back-off
+# (doubled each time, with jitter so two writers do not collide again): set by hand, two
+# writers of overlapping 2Wiki batches needed at most two (tests/integration/
+# test_concurrent_writers.py).
+_WRITE_ATTEMPTS = 6
+_RETRY_BASE_S = 0.2
+_TRANSIENT = "Neo.TransientError."
+_CONFLICT_CODES = frozenset({"Neo.ClientError.Schema.ConstraintValidationFailed"})
 
 
 @dataclass(slots=True)
@@ -157,10 +168,25 @@ class IngestPipeline:
                 self._vectors.entities(embedder.name, embedder.dim).add(
                     pending.entity_ids, pending.entity_vectors
                 )
-        removed = self._store.write(batch)
+        removed = self._write_retrying_conflicts(batch)
         self._drop_vectors(removed)
         if time.monotonic() - self._saved_at >= self._checkpoint_s:
             self.checkpoint()
+
+    def _write_retrying_conflicts(self, batch: GraphBatch) -> RemovedIds:
+        """The store write, again after a conflict with another writer of the same store: a
+        deadlock, or a document written by both at once (its chunks' uniqueness constraint).
+        The write transaction re-reads what is stored, so the retry replaces the other
+        writer's copy of a shared document with the same content, and MERGE joins entities."""
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                return self._store.write(batch)
+            except GraphStoreError as e:
+                if attempt + 1 == _WRITE_ATTEMPTS or not is_write_conflict(e):
+                    raise
+                logger.info("write conflict with another writer (%s); retrying", e)
+                time.sleep(_RETRY_BASE_S * 2**attempt * (1 + random.random()))
+        raise AssertionError("unreachable")
 
     def checkpoint(self) -> None:
         """Save the vectors; they now match the graph, so the journal goes."""
@@ -317,6 +343,15 @@ def _batches(
             batch = []
     if batch:
         yield batch
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """Whether a store error is a conflict with a concurrent writer that a retry resolves: the
+    Neo4j driver's transient errors (deadlocks) and constraint violations under the wrapping
+    GraphStoreError (read by status code, so this layer needs no driver import)."""
+    cause = error.__cause__
+    code = str(getattr(cause, "code", "") or "")
+    return code.startswith(_TRANSIENT) or code in _CONFLICT_CODES
 
 
 def _line(line: int | None) -> str:

@@ -108,7 +108,13 @@ class WorkerPool:
 
 
 def worker_preparer(settings: Settings) -> PreparerFactory:
-    """Prepare in this process for one worker, in a ``WorkerPool`` for more."""
+    """Prepare in this process for one worker, in a ``WorkerPool`` for more, or as a Ray Data
+    job when ``ingest.ray_address`` is set (``ingest.distributed``)."""
+
+    if settings.ingest.ray_address:
+        from ingest.distributed import open_ray_preparer
+
+        return open_ray_preparer(settings)
 
     @contextmanager
     def open_preparer(stages: DocumentStages, workers: int) -> Iterator[Prepare]:

@@ -122,14 +122,19 @@ def ingest(
             min=1, help="Processes for NER, parsing and embedding (default: ingest.workers)."
         ),
     ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(help="Run those stages as a Ray Data job: a cluster address, or 'local'."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Ingest documents: chunk, extract entities and relations, index. Reruns resume."""
     from ingest.load import LoadOptions
 
     settings = _settings(data_dir)
-    if workers is not None:
-        ingest_settings = settings.ingest.model_copy(update={"workers": workers})
+    overrides = {k: v for k, v in (("workers", workers), ("ray_address", ray)) if v is not None}
+    if overrides:
+        ingest_settings = settings.ingest.model_copy(update=overrides)
         settings = settings.model_copy(update={"ingest": ingest_settings})
     defaults = LoadOptions()
     options = LoadOptions(
