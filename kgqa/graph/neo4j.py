@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 # 20,000-row statements carry a few MB too; not tuned further.
 _VECTOR_ROWS_PER_STATEMENT = 2_000
 
+# Two writers opening a new store both run "CREATE ... IF NOT EXISTS"; the one that loses the
+# race gets this code for a rule equal to the one it asked for, which is then already there
+# (two `kgqa ingest` processes on one Neo4j: tests/integration/test_concurrent_writers.py).
+_SCHEMA_RULE_RACED = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+
 
 class _Neo4jTransaction:
     def __init__(self, tx: neo4j.Transaction) -> None:
@@ -158,6 +163,8 @@ class Neo4jGraphStore(CypherGraphStore):
         try:
             driver.execute_query(statement, params or {}, database_=self.database)
         except ClientError as e:
+            if e.code == _SCHEMA_RULE_RACED:
+                return  # another writer created the same rule between our check and create
             raise GraphStoreError(f"schema statement failed: {e}") from e
 
     # -- for the Neo4j vector and full-text backends (kgqa.vectors.neo4j, kgqa.keyword.neo4j) --
