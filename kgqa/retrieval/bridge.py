@@ -43,8 +43,8 @@ _CHUNK_ONLY = 0.6
 _DECAY = 0.5
 # Sentences scoring below this cosine with the question activate nothing.
 _MIN_SENTENCE = 0.2
-# Bridges taken per question, and entities mentioned in more chunks than this are too common
-# to lead anywhere in particular ("United States", "English").
+# Bridges taken per question; entities mentioned in more chunks than this are too common to
+# lead anywhere in particular ("the United States", "American") and are never bridges.
 _BRIDGES = 8
 _MAX_CHUNKS_PER_BRIDGE = 40
 # Bridge chunks ranked per bridge entity (its best ones by similarity).
@@ -92,54 +92,65 @@ class SentenceBridging:
     def bridge(
         self, query: Query, linked: Sequence[LinkedEntity], first_round: Sequence[str]
     ) -> Bridge:
-        seeds = {le.entity.id: le.score for le in linked}
-        if not seeds or not first_round:
+        if not linked or not first_round:
             return Bridge()
         mentioned = self._store.chunk_entities(list(first_round))
-        chunk_ids = [c for c in first_round if seeds.keys() & set(mentioned.get(c, ()))]
-        if not chunk_ids:
-            return Bridge()
         entities = {
             e.id: e
-            for e in self._store.get_entities(sorted({e for c in chunk_ids for e in mentioned[c]}))
+            for e in self._store.get_entities(sorted({e for es in mentioned.values() for e in es}))
         }
-        activation = self._activate(query, seeds, chunk_ids, mentioned, entities)
-        bridges = sorted(activation, key=lambda e: (-activation[e], e))[:_BRIDGES]
+        activation = self._activate(query, linked, first_round, mentioned, entities)
+        if not activation:
+            return Bridge()
+        chunks_of = self._chunks_of(sorted(activation))
+        bridges = sorted(
+            (e for e in activation if 0 < len(chunks_of.get(e, ())) <= _MAX_CHUNKS_PER_BRIDGE),
+            key=lambda e: (-activation[e], e),
+        )[:_BRIDGES]
         if not bridges:
             return Bridge()
         return Bridge(
             seeds={e: activation[e] for e in bridges},
-            chunks=self._bridge_chunks(query, bridges),
+            chunks=self._bridge_chunks(query, bridges, chunks_of),
         )
 
     def _activate(
         self,
         query: Query,
-        seeds: Mapping[str, float],
-        chunk_ids: Sequence[str],
+        linked: Sequence[LinkedEntity],
+        first_round: Sequence[str],
         mentioned: Mapping[str, Sequence[str]],
         entities: Mapping[str, Entity],
     ) -> dict[str, float]:
-        """Bridge entity -> best activation over the sentences that name it."""
-        chunks = {c.id: c for c in self._store.get_chunks(list(chunk_ids))}
+        """Bridge entity -> best activation over the sentences that name it. A question entity
+        counts as named where its name or an alias is written (whatever entity id the write
+        path resolved that mention to), and its chunk is its own where the store says so."""
+        seeds = {le.entity.id: le.score for le in linked}
+        chunks = {c.id: c for c in self._store.get_chunks(list(first_round))}
         # (sentence, question-entity activation, the other entities it names)
         activated: list[tuple[str, float, list[str]]] = []
-        for chunk_id in chunk_ids:
+        for chunk_id in first_round:
             chunk = chunks.get(chunk_id)
             if chunk is None:
                 continue
-            here = [entities[e] for e in mentioned[chunk_id] if e in entities]
-            in_chunk = max(seeds.get(e.id, 0.0) for e in here) if here else 0.0
-            for sentence in sentences(chunk.text):
-                named = [e for e in here if names_in(sentence, e)]
-                own = max((seeds.get(e.id, 0.0) for e in named), default=0.0)
-                weight = max(own, _CHUNK_ONLY * in_chunk)
-                others = [e.id for e in named if e.id not in seeds and e.type not in _VALUE_TYPES]
+            here = [entities[e] for e in mentioned.get(chunk_id, ()) if e in entities]
+            others_here = [e for e in here if e.id not in seeds and e.type not in _VALUE_TYPES]
+            if not others_here:
+                continue
+            split = sentences(chunk.text)
+            own = [
+                max((le.score for le in linked if names_in(t, le.entity)), default=0.0)
+                for t in split
+            ]
+            in_chunk = max([*own, *(seeds.get(e.id, 0.0) for e in here)], default=0.0)
+            for text, own_score in zip(split, own, strict=True):
+                weight = max(own_score, _CHUNK_ONLY * in_chunk)
+                others = [e.id for e in others_here if names_in(text, e)]
                 if weight > 0 and others:
-                    activated.append((sentence, weight, others))
+                    activated.append((text, weight, others))
         if not activated:
             return {}
-        vectors = query.space.texts([s for s, _, _ in activated])  # pages recur: cached
+        vectors = query.space.texts([t for t, _, _ in activated])  # pages recur: cached
         similarity = vectors @ query.vector
         activation: dict[str, float] = {}
         for (_, weight, others), sim in zip(activated, similarity, strict=True):
@@ -150,17 +161,21 @@ class SentenceBridging:
                 activation[e] = max(activation.get(e, 0.0), score)
         return activation
 
-    def _bridge_chunks(self, query: Query, bridges: Sequence[str]) -> list[str]:
+    def _chunks_of(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for entity, chunk, _count in self._store.entity_chunk_edges(list(entity_ids)):
+            out.setdefault(entity, []).append(chunk)
+        return out
+
+    def _bridge_chunks(
+        self, query: Query, bridges: Sequence[str], chunks_of: Mapping[str, Sequence[str]]
+    ) -> list[str]:
         """Per bridge (in activation order), its chunks closest to the question; each bridge's
         best chunk before any bridge's second."""
-        per_entity: dict[str, list[str]] = {}
-        for entity, chunk, _count in self._store.entity_chunk_edges(list(bridges)):
-            per_entity.setdefault(entity, []).append(chunk)
-        per_entity = {e: cs for e, cs in per_entity.items() if len(cs) <= _MAX_CHUNKS_PER_BRIDGE}
-        candidates = sorted({c for cs in per_entity.values() for c in cs})
+        candidates = sorted({c for e in bridges for c in chunks_of.get(e, ())})
         closeness = self._dense.similarities(query, candidates) if candidates else {}
         ranked = [
-            sorted(per_entity.get(e, ()), key=lambda c: (-closeness.get(c, _NO_VECTOR), c))[
+            sorted(chunks_of.get(e, ()), key=lambda c: (-closeness.get(c, _NO_VECTOR), c))[
                 :_CHUNKS_PER_BRIDGE
             ]
             for e in bridges
