@@ -16,6 +16,10 @@ already has (entity mentions per chunk) and without titles:
 "Where is the publisher of X's first novel based?": X's page is first-round evidence, its
 sentence "Her first novel ... was published by Two Dollar Radio" is close to the question, so
 Two Dollar Radio's chunks (its own page among them, which names it) rank next.
+
+The constants below were set by hand (2026-12-02), not tuned, and measured together with the
+weights in RetrievalSettings (README, "Retrieval: sentence bridge and embedders"): R@5 on 150
+2Wiki questions 89.8 -> 91.0, on hotpotqa-dev 87.7 -> 86.8.
 """
 
 from __future__ import annotations
