@@ -102,6 +102,13 @@ class RetrievalSettings(_Section):
     weight_graph: float = 1.0
     # Passages of documents whose title is a linked question entity.
     weight_topic: float = 2.0
+    # Chunks of the bridge entities that the first round's sentences name next to the
+    # question's entities (kgqa.retrieval.bridge), and how much they seed the second-round
+    # PageRank against a linked entity's link score.
+    weight_bridge: float = 1.0
+    bridge_seed_weight: float = 1.0
+    # Chunks of the first round (dense, keyword and topic fused) whose sentences are read.
+    bridge_first_round: int = Field(10, ge=0)
     link_threshold: float = 0.8
 
 

@@ -10,6 +10,7 @@ from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.base import KeywordSearcher
+from kgqa.retrieval.bridge import SentenceBridging
 from kgqa.retrieval.dense import FaissDenseSearch
 from kgqa.retrieval.engine import GraphFusedRetriever, RetrievalParts
 from kgqa.retrieval.entity_names import FaissEntityNameSearch
@@ -48,6 +49,7 @@ def build_retriever(
         keyword=keyword or Bm25KeywordSearch(store, fingerprint),
         facts=KHopFactExpansion(store, r.hops, r.fanout, r.max_facts),
         topics=TopicPageRanking(store, dense),
+        bridges=SentenceBridging(store, dense),
         graph=PageRankRanking(PersonalizedPageRank(store, damping=r.ppr_damping), fingerprint),
         kb=KbAnswerer(
             store,
