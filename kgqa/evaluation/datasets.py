@@ -6,6 +6,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from kgqa.domain import Document
 from kgqa.errors import InputError
@@ -62,6 +63,8 @@ class Split:
     reach_hops: int = 0
     # Splits over one KB share a kept store of this name (default: the split's name).
     store_name: str = ""
+    # What a question's gold names: a retrieved passage's document "title" or its "doc_id".
+    gold_by: Literal["title", "doc_id"] = "title"
 
 
 def _require(path: Path) -> Path:
@@ -210,7 +213,9 @@ def cmrc2018(data: Path, sample: int | None, seed: int) -> list[Split]:
             for qa in paragraph["qas"]:
                 answers = list(dict.fromkeys(a["text"] for a in qa["answers"]))
                 questions.append(Question(qa["id"], qa["question"], answers, gold=[doc_id]))
-    return [Split("cmrc2018", _sample(questions, sample, seed), documents=documents)]
+    return [
+        Split("cmrc2018", _sample(questions, sample, seed), documents=documents, gold_by="doc_id")
+    ]
 
 
 def hotpotqa_dev(data: Path, sample: int | None, seed: int) -> list[Split]:

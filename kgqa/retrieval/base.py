@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from kgqa.domain import Fact
 
 if TYPE_CHECKING:
+    from kgqa.retrieval.bridge import Bridge
     from kgqa.retrieval.kb import KbAnswer
     from kgqa.retrieval.linking import LinkedEntity
     from kgqa.retrieval.query import Query
@@ -46,6 +47,14 @@ class TopicRanker(Protocol):
         self, query: Query, linked: Sequence[LinkedEntity], facts: Sequence[Fact]
     ) -> list[str]:
         """Chunk ids of the pages about the question's entities and their bridges."""
+
+
+class Bridger(Protocol):
+    def bridge(
+        self, query: Query, linked: Sequence[LinkedEntity], first_round: Sequence[str]
+    ) -> Bridge:
+        """Second-round seeds and chunks from what ``first_round``'s chunks say next to the
+        question's entities."""
 
 
 class GraphRanker(Protocol):

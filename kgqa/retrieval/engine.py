@@ -7,10 +7,13 @@ The parts (``kgqa.retrieval.base``) run in this order for one question:
 4. keyword search over chunks (BM25);
 5. k-hop facts around the linked entities, scored against the question;
 6. topic ranking: the pages of the question's entities and of their bridges;
-7. Personalized PageRank over the entity-chunk graph, restarting at the linked entities and
-   at the best dense passages (HippoRAG 2's recipe), ranks chunks by graph connection;
-8. relation-path answers (knowledge-base style) from the linked entities;
-9. weighted reciprocal rank fusion of the dense, keyword, graph and topic rankings.
+7. sentence bridge: the first round (dense, keyword and topic fused) is read sentence by
+   sentence; the entities named beside the question's own become second-round seeds;
+8. Personalized PageRank over the entity-chunk graph, restarting at the linked entities, the
+   bridge entities and the best dense passages (HippoRAG 2's recipe), ranks chunks by graph
+   connection;
+9. relation-path answers (knowledge-base style) from the linked entities;
+10. weighted reciprocal rank fusion of the dense, keyword, graph, topic and bridge rankings.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from kgqa.domain import Fact, Passage
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.retrieval.base import (
+    Bridger,
     DenseSearcher,
     FactExpander,
     GraphRanker,
@@ -73,6 +77,7 @@ class RetrievalParts:
     keyword: KeywordSearcher
     facts: FactExpander
     topics: TopicRanker
+    bridges: Bridger
     graph: GraphRanker
     kb: KbPathAnswerer
 
@@ -124,12 +129,21 @@ class GraphFusedRetriever:
         evidence.facts = p.facts.expand(seeds, query)
         clock.lap("facts")
         topic = p.topics.rank(query, linked, evidence.facts)
-        graph = p.graph.rank(seeds, dense, s.candidates)
+        clock.lap("topic")
+        dense_ids, keyword_ids = [c for c, _ in dense], [c for c, _ in keyword]
+        first = self._fuse(dense=dense_ids, keyword=keyword_ids, topic=topic)
+        bridge = p.bridges.bridge(query, linked, [c for c, _, _ in first[: s.bridge_first_round]])
+        clock.lap("bridge")
+        second_seeds = dict(seeds)
+        for entity, activation in bridge.seeds.items():
+            weight = activation * s.bridge_seed_weight
+            second_seeds[entity] = max(second_seeds.get(entity, 0.0), weight)
+        graph = p.graph.rank(second_seeds, dense, s.candidates)
         clock.lap("pagerank")
         evidence.kb_answers = p.kb.answer(question, linked) if linked else []
         clock.lap("kb")
         fused = self._fuse(
-            dense=[c for c, _ in dense], keyword=[c for c, _ in keyword], graph=graph, topic=topic
+            dense=dense_ids, keyword=keyword_ids, graph=graph, topic=topic, bridge=bridge.chunks
         )
         evidence.passages = self._passages(fused[:k])
         evidence.entity_types = self._entity_types(evidence.facts)
@@ -153,6 +167,7 @@ class GraphFusedRetriever:
             "keyword": s.weight_keyword,
             "graph": s.weight_graph,
             "topic": s.weight_topic,
+            "bridge": s.weight_bridge,
         }
         return reciprocal_rank_fusion(rankings, weights, k=s.rrf_k)
 

@@ -190,3 +190,32 @@ def test_bridge_page_named_on_the_question_entitys_page(tmp_path: Path) -> None:
         )
         titles = [p.title for p in evidence.passages]
         assert set(titles[:2]) == {"Guai ai vinti", "Raffaello Matarazzo"}, titles
+
+
+def test_sentence_bridge_follows_a_name_without_titles(tmp_path: Path) -> None:
+    """Untitled documents: the question entity's sentence names the publisher, whose own
+    document holds the answer, although other publishers' documents read more like the
+    question. The bridge ranking (no title involved) brings it. (The real publisher, Two Dollar
+    Radio, is MONEY to the small spaCy model, and values are never bridges.)"""
+    from ingest.load.base import make_document
+
+    texts = [
+        "Grace Krilanovich is an American novelist. Her first novel, The Orange Eats Creeps, "
+        "was published by Soho Press in 2010.",
+        "Soho Press is an independent publishing house. It is based in Columbus, Ohio.",
+    ]
+    for i, city in enumerate(["Boston", "Denver", "Seattle", "Austin", "Portland", "Chicago"]):
+        texts.append(
+            f"Harbor Press {i} is a publisher of first novels. The publisher is based in {city}."
+        )
+    docs = [make_document(t, "notes", doc_id=f"notes:{i}") for i, t in enumerate(texts)]
+    with KGQA.open(Settings(data_dir=tmp_path / "store")) as instance:
+        instance.ingest_documents(docs)
+        evidence = instance.retrieve(
+            "Where is the publisher of Grace Krilanovich's first novel based?", top_k=5
+        )
+    assert any(le.entity.name == "Grace Krilanovich" for le in evidence.linked)
+    by_doc = {p.doc_id: p for p in evidence.passages}
+    assert "notes:1" in by_doc, [p.doc_id for p in evidence.passages]
+    assert "bridge" in by_doc["notes:1"].sources
+    assert [p.doc_id for p in evidence.passages][:2].count("notes:1") == 1

@@ -1,0 +1,92 @@
+"""Recall@5 of retrieval variants on an existing store, against its dense baseline.
+
+    python bench/retrieval_recall.py --store /tmp/house-bench/store --dataset 2wiki \
+        --questions 200 --variant before:weight_bridge=0,bridge_seed_weight=0 --variant after:
+
+Nothing is ingested: the questions used are those of the data set whose gold passages are all
+in the store (a store made by ``kgqa eval DATASET --store DIR`` or bench/retrieval_latency.py).
+Each variant is the default RetrievalSettings with the given fields changed, opened in turn on
+the same store and asked the same questions, so variants compare in one run (``kgqa eval``
+gives the figures of record). Prints one JSON line per variant and one for the dense baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import DATA  # noqa: E402
+
+from kgqa.api import KGQA  # noqa: E402
+from kgqa.evaluation.datasets import Question, load_splits  # noqa: E402
+from kgqa.settings import Settings  # noqa: E402
+
+
+def _store_keys(kg: KGQA, gold_by: str) -> set[str]:
+    keys: set[str] = set()
+    offset = 0
+    while batch := kg.list_documents(offset, 1000):
+        keys.update(d.id if gold_by == "doc_id" else d.title for d in batch)
+        offset += len(batch)
+    return keys
+
+
+def _variant(spec: str) -> tuple[str, dict[str, float]]:
+    name, _, fields = spec.partition(":")
+    changes = {}
+    for item in filter(None, fields.split(",")):
+        key, _, value = item.partition("=")
+        changes[key.strip()] = float(value)
+    return name, changes
+
+
+def _recall(kg: KGQA, questions: list[Question], gold_by: str, dense_only: bool) -> dict:
+    hits = {1: 0.0, 2: 0.0, 5: 0.0}
+    ms = []
+    for q in questions:
+        t0 = time.perf_counter()
+        evidence = kg.retrieve(q.text, top_k=5, dense_only=dense_only)
+        ms.append((time.perf_counter() - t0) * 1000)
+        found = [p.doc_id if gold_by == "doc_id" else p.title for p in evidence.passages]
+        for k in hits:
+            hits[k] += len(set(q.gold) & set(found[:k])) / len(q.gold)
+    n = max(len(questions), 1)
+    out = {f"recall@{k}": round(100 * v / n, 2) for k, v in hits.items()}
+    out["latency_ms_p50"] = round(float(np.percentile(ms, 50)), 1) if ms else 0.0
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--dataset", default="2wiki")
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--variant", action="append", default=[], help="NAME:field=v,field=v")
+    args = parser.parse_args()
+    [split] = load_splits(args.dataset, DATA, None, 0)
+    base = Settings(data_dir=args.store)
+    with KGQA.open(base) as kg:
+        keys = _store_keys(kg, split.gold_by)
+        questions = [q for q in split.questions if q.gold and set(q.gold) <= keys]
+        questions = questions[: args.questions]
+        dense = _recall(kg, questions, split.gold_by, dense_only=True)
+    common = {"dataset": args.dataset, "questions": len(questions), "load": os.getloadavg()[0]}
+    print(json.dumps({"variant": "dense", **common, **dense}), flush=True)
+    for spec in args.variant or ["default:"]:
+        name, changes = _variant(spec)
+        retrieval = base.retrieval.model_copy(update=changes)
+        with KGQA.open(base.model_copy(update={"retrieval": retrieval})) as kg:
+            full = _recall(kg, questions, split.gold_by, dense_only=False)
+        print(json.dumps({"variant": name, **changes, **common, **full}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
