@@ -119,6 +119,15 @@ class IngestSettings(_Section):
     vector_checkpoint_s: float = Field(30.0, ge=0.0)
     ner_batch_size: int = 64
     ner_processes: int = 1
+    # Processes for the CPU-bound stages (NER + parse, passage vectors; ingest/workers.py);
+    # `kgqa ingest --workers N`. 1 runs them in the ingesting process.
+    workers: int = Field(1, ge=1, le=256)
+    # Documents per batch with workers > 1: smaller than batch_documents so the workers start
+    # writing sooner and finish together (1,500 2Wiki passages: 24 batches instead of 6).
+    worker_batch_documents: int = Field(64, ge=1)
+    # Run those stages as a Ray Data job instead (ingest/distributed.py, the `ray` extra): a
+    # cluster address ("auto", "ray://head:10001") or "local"; `kgqa ingest --ray ADDRESS`.
+    ray_address: str | None = None
     resolve_threshold: float = Field(0.92, gt=0.0, le=1.0)
     max_document_bytes: int = 200 * 1024 * 1024
     jsonl_text_field: str = "text"

@@ -326,7 +326,9 @@ def _fact(support: Sequence[Sequence[Any]]) -> Fact:
     row = support[0]
     if len(support) > 1:
         row = min(support, key=lambda r: (r[7] or "", r[8] or 0, r[6] or ""))
-    s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = row
+    s, s_name, predicate, kind, o, o_name, doc_id, chunk_id, start, end = row[:10]
+    # The phrase found for a typed fact (11th column; absent where a caller passes old rows).
+    surface = row[10] if len(row) > 10 else ""
     return Fact(
         subject_id=s,
         subject=s_name,
@@ -339,6 +341,7 @@ def _fact(support: Sequence[Sequence[Any]]) -> Fact:
         doc_id=doc_id or "",
         start=int(start or 0),
         end=int(end or 0),
+        surface=surface or "",
     )
 
 
@@ -407,6 +410,7 @@ def _relation_row(r: Relation) -> dict[str, Any]:
         "start_offset": r.start,
         "end_offset": r.end,
         "weight": float(r.weight),
+        "surface": r.surface,
     }
 
 

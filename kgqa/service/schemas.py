@@ -112,6 +112,7 @@ class FactOut(BaseModel):
     end: int
     hop: int
     score: float
+    surface: str = ""  # the phrase behind a typed fact's canonical predicate (provenance)
 
 
 class EntityOut(BaseModel):
@@ -305,6 +306,7 @@ def fact_out(fact: Fact) -> FactOut:
         end=fact.end,
         hop=fact.hop,
         score=fact.score,
+        surface=fact.surface,
     )
 
 
