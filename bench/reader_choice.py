@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -68,7 +69,11 @@ def main() -> int:
             reader.warm_up()  # type: ignore[attr-defined]
             answerer = Answerer(reader, 128, settings.reader.context_tokens * 4)  # type: ignore[arg-type]
             ems, f1s, abstained, in_ev_abstained, times = [], [], [], [], []
-            rows = []
+            dump = None
+            if args.dump is not None:
+                # Written as it goes: a run stopped half way still shows its answers.
+                args.dump.mkdir(parents=True, exist_ok=True)
+                dump = (args.dump / f"{split.name}-{name}.jsonl").open("w", encoding="utf-8")
             for q, e, inside in zip(split.questions, evidence, contained, strict=True):
                 started = time.perf_counter()
                 answer = answerer.answer(e)
@@ -78,21 +83,21 @@ def main() -> int:
                 abstained.append(answer.abstained)
                 if inside:
                     in_ev_abstained.append(answer.abstained)
-                rows.append(
-                    {
-                        "q": q.text,
-                        "kind": q.kind,
-                        "gold": q.answers,
-                        "short": answer.short,
-                        "text": answer.text,
-                        "in_evidence": inside,
-                        "f1": f1s[-1],
-                    }
-                )
-            if args.dump is not None:
-                args.dump.mkdir(parents=True, exist_ok=True)
-                out = args.dump / f"{split.name}-{name}.jsonl"
-                out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+                row = {
+                    "q": q.text,
+                    "kind": q.kind,
+                    "gold": q.answers,
+                    "short": answer.short,
+                    "text": answer.text,
+                    "in_evidence": inside,
+                    "f1": f1s[-1],
+                    "ms": round(times[-1], 1),
+                }
+                if dump is not None:
+                    dump.write(json.dumps(row) + "\n")
+                    dump.flush()
+            if dump is not None:
+                dump.close()
             reader.close()  # type: ignore[attr-defined]
             n = len(split.questions)
             print(
@@ -112,6 +117,7 @@ def main() -> int:
                         "answer_ms_p50": round(float(np.percentile(times, 50)), 1),
                         "answer_ms_p95": round(float(np.percentile(times, 95)), 1),
                         "threads": args.threads,
+                        "load_avg_1m": round(os.getloadavg()[0], 1),
                     }
                 ),
                 flush=True,

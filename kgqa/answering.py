@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
 from kgqa.answers.compare import Decision, decide_by_words, decide_options, decide_same
+from kgqa.answers.condense import condense
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence
@@ -118,6 +119,9 @@ UNSUPPORTED = "I don't know: the model's answer was not supported by the evidenc
 ANSWER_TOKENS = 32
 # Candidates offered to the reader in its prompt.
 PROMPT_CANDIDATES = 5
+# Candidates whose sentences the reader's evidence keeps whole (kgqa.answers.condense): the
+# fifth candidate's sentences were mostly noise ("American", "2000") in hotpotqa-dev prompts.
+CONDENSE_CANDIDATES = 3
 # Evidence characters in the reader's prompt (about 600 tokens). A short answer chosen among
 # candidates needs less context than free text, and prefill dominates a small reader's time on
 # CPU: a 6,000-character prompt took SmolLM2-135M over a minute on the shared 2-core machine.
@@ -179,9 +183,14 @@ class Answerer:
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]
+        named = [c.text for c in candidates[:PROMPT_CANDIDATES]]
         prompt = build_prompt(
             evidence.question,
-            [PromptEvidence(i.n, i.title, i.text) for i in items],
+            _shown(
+                items,
+                evidence.question,
+                named[:CONDENSE_CANDIDATES] or _compared(qtype, evidence.question),
+            ),
             history,
             max_chars=self._context_chars,
             hint=_hint(qtype, candidates),
@@ -288,6 +297,31 @@ def candidate_sources(items: Sequence[EvidenceItem], evidence: Evidence) -> list
             )
         )
     return out
+
+
+def _compared(qtype: QuestionType, question: str) -> list[str]:
+    if qtype.kind == QuestionKind.COMPARISON:
+        return list(qtype.options)
+    if qtype.kind == QuestionKind.YES_NO:
+        return named_entities(question)
+    return []
+
+
+def _shown(
+    items: Sequence[EvidenceItem], question: str, names: Sequence[str]
+) -> list[PromptEvidence]:
+    """The evidence as the reader sees it: passages condensed to the sentences that can answer,
+    and the facts that name a candidate (or a compared entity). A fact naming none only costs
+    prompt tokens: "City of Angels (film) cast member Nicolas Cage" five times over for a
+    question about Nicolas Cage. The numbering stays that of ``items``."""
+    shown = []
+    for item in items:
+        if item.kind == "fact":
+            if any(contains(item.text, name) for name in names):
+                shown.append(PromptEvidence(item.n, item.title, item.text))
+            continue
+        shown.append(PromptEvidence(item.n, item.title, condense(item.text, question, names)))
+    return shown
 
 
 def _kb_candidate(evidence: Evidence, items: Sequence[EvidenceItem]) -> Candidate | None:

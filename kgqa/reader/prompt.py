@@ -44,9 +44,11 @@ def build_prompt(
     lines: list[str] = []
     used = 0
     for item in evidence:
+        # A fact's text starts with its subject, its title: said once, the prompt is shorter.
+        titled = item.title and not item.text.startswith(item.title)
         line = (
             f"[{item.n}] {item.title}: {_defang(item.text)}"
-            if item.title
+            if titled
             else f"[{item.n}] {_defang(item.text)}"
         )
         if used + len(line) > max_chars:
