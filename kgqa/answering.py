@@ -99,7 +99,7 @@ def _passage_item(n: int, passage: Passage) -> EvidenceItem:
 
 
 def _typed_facts(facts: Sequence[Fact]) -> list[Fact]:
-    return [f for f in facts if f.kind != "cooccurrence"]
+    return [f for f in facts if f.typed]
 
 
 @dataclass(slots=True, frozen=True)

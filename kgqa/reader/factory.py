@@ -11,6 +11,10 @@ from kgqa.reader.models import DEFAULT_MODEL, model_file
 from kgqa.settings import ReaderSettings
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# llama.cpp context tokens beyond the evidence and the answer: the system prompt (~110
+# tokens), the chat template's markers, the question and the candidate hint, and the history
+# turns of a conversation. A context too small fails the request ("exceeds context window").
+PROMPT_OVERHEAD_TOKENS = 512
 
 
 def default_model_path(data_dir: Path | None = None) -> Path:
@@ -53,7 +57,7 @@ def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
             raise ConfigError(f"the llamacpp reader needs a .gguf file, got {model_path}")
         return LlamaCppReader(
             model_path,
-            n_ctx=settings.context_tokens + settings.max_new_tokens + 512,
+            n_ctx=settings.context_tokens + settings.max_new_tokens + PROMPT_OVERHEAD_TOKENS,
             n_threads=settings.llamacpp_threads,
             temperature=settings.temperature,
             repeat_penalty=settings.repetition_penalty,
