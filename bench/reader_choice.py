@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -46,6 +47,12 @@ def main() -> int:
     p.add_argument("--extractive", action="store_true", help="also the extractive reader")
     p.add_argument("--limit", type=int, help="answer only the first N questions of the sample")
     p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
+    p.add_argument(
+        "--evidence-cache",
+        type=Path,
+        help="pickle of the retrieved evidence: read when present, else written (the answer "
+        "stage then runs again without retrieving; delete it when the store or retrieval changes)",
+    )
     args = p.parse_args()
 
     [split] = load_splits(args.dataset, args.data_dir, args.sample, args.seed)
@@ -54,7 +61,7 @@ def main() -> int:
         kg.ingest_documents(split.documents)
         if args.limit is not None:
             split.questions = split.questions[: args.limit]
-        evidence = [kg.retrieve(q.text, top_k=5) for q in split.questions]
+        evidence = _evidence(kg, split.questions, args.evidence_cache)
         contained = [
             contains_answer([p.text for p in e.passages], q.answers)
             for e, q in zip(evidence, split.questions, strict=True)
@@ -123,6 +130,19 @@ def main() -> int:
                 flush=True,
             )
     return 0
+
+
+def _evidence(kg: KGQA, questions: list, cache: Path | None) -> list:
+    if cache is not None and cache.is_file():
+        with cache.open("rb") as f:
+            found = pickle.load(f)
+        if [e.question for e in found] == [q.text for q in questions]:
+            return found
+    found = [kg.retrieve(q.text, top_k=5) for q in questions]
+    if cache is not None:
+        with cache.open("wb") as f:
+            pickle.dump(found, f)
+    return found
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from kgqa.answers.support import Support, Verdict, check_support, named_entities
 from kgqa.answers.tagging import SpacyTagger
 from kgqa.domain import Answer, Citation, Fact, Passage
 from kgqa.errors import ReaderError
+from kgqa.keyword.tokenize import tokenize
 from kgqa.reader.base import ChatMessage, Reader
 from kgqa.reader.citations import check_answer, is_abstention, parse_markers
 from kgqa.reader.prompt import PromptEvidence, build_prompt
@@ -378,8 +379,8 @@ def _finish_typed(
         answer.text = UNSUPPORTED if answer.unsupported else (reply.strip() or UNSUPPORTED)
         return answer
     answer.short = support.short
-    answer.citations = [by_n[n].citation() for n in support.cited]
-    answer.text = explanation(support, reply, plan.qtype, evidence.question, texts)
+    answer.text, cited = explanation(support, plan.qtype, evidence.question, texts)
+    answer.citations = [by_n[n].citation() for n in cited]
     return answer
 
 
@@ -402,34 +403,44 @@ def _prefer_clear_candidate(
 
 def explanation(
     support: Support,
-    reply: str,
     qtype: QuestionType,
     question: str,
     texts: dict[int, str],
-) -> str:
-    """One or two cited sentences: the reader's own sentence when it states the supported short
-    answer, else the evidence sentences that do."""
-    marks = "".join(f"[{n}]" for n in support.cited)
-    own = first_sentence(reply)
-    if (
-        support.verdict == Verdict.SUPPORTED
-        and len(own) > len(support.short)
-        and contains(own, support.short)
-    ):
-        return f"{own}. {marks}".strip()
+) -> tuple[str, list[int]]:
+    """One or two evidence sentences that say the short answer, cited, and the evidence they
+    cite. Never the reader's own sentence: a small reader's sentence states things the
+    evidence does not ("Marie Curie was the husband of Pierre Curie" over "She married Pierre
+    Curie"), while the evidence sentence naming the short answer is what supports it."""
     if qtype.kind in (QuestionKind.YES_NO, QuestionKind.COMPARISON):
         wanted = list(qtype.options) or named_entities(question)
-    else:
-        wanted = [support.short]
-    parts = []
-    for n in support.cited[:2]:
-        said = next(
-            (s for s in sentences(texts[n]) if any(contains(s, w) for w in wanted)),
-            texts[n][:200],
-        )
-        parts.append(f"{said.rstrip('.')}. [{n}]")
-    head = support.short[:1].upper() + support.short[1:]
-    return f"{head}: {' '.join(parts)}" if parts else head
+        parts = [(n, _sentence_naming(texts[n], wanted, question)) for n in support.cited[:2]]
+        head = support.short[:1].upper() + support.short[1:]
+        said = " ".join(f"{s.rstrip('.')}. [{n}]" for n, s in parts)
+        return (f"{head}: {said}" if parts else head), [n for n, _ in parts]
+    if support.reason == "relation path":  # the path's facts, in order, say it together
+        said = " ".join(f"{texts[n]}. [{n}]" for n in support.cited)
+        return said, list(support.cited)
+    # The cited items first, then any other: the sentence that says the short answer.
+    order = [*support.cited, *(n for n in texts if n not in support.cited)]
+    for n in order:
+        found = [s for s in sentences(texts[n]) if contains(s, support.short)]
+        if found:
+            best = max(found, key=lambda s: _shared(s, question))
+            return f"{best.rstrip('.')}. [{n}]", [n]
+    marks = "".join(f"[{n}]" for n in support.cited)
+    return f"{support.short} {marks}".strip(), list(support.cited)
+
+
+def _sentence_naming(text: str, wanted: Sequence[str], question: str) -> str:
+    """The sentence of ``text`` naming a compared entity and sharing most question words."""
+    found = [s for s in sentences(text) if any(contains(s, w) for w in wanted)]
+    if not found:
+        return next(iter(sentences(text)), text[:200])
+    return max(found, key=lambda s: _shared(s, question))
+
+
+def _shared(sentence: str, question: str) -> int:
+    return len(set(tokenize(sentence)) & set(tokenize(question)))
 
 
 def _finish_free(

@@ -24,7 +24,9 @@ _PREFIX = re.compile(
 )
 _YES_NO = re.compile(r"\b(yes|no)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|n't|never|different|neither|no)\b", re.IGNORECASE)
-_FIRST = re.compile(r"^(.+?(?:[.!?](?=\s|$)|\n|$))", re.DOTALL)
+# The first sentence ends at . ! ? before white space, but not after an initial ("K. A.
+# Applegate" was cut to "K." on hotpotqa-dev).
+_FIRST = re.compile(r"^(.+?(?:(?<!\b[A-Z])[.!?](?=\s|$)|\n|$))", re.DOTALL)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 _NAME = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+(?:of|de|la|von|van|the)?\s*[A-Z][\w'’\-]*)*")

@@ -298,6 +298,31 @@ def test_issue_marie_curie_born_in_warsaw_passes() -> None:
     assert answer.text.startswith("Marie Curie was born in Warsaw") and "[1]" in answer.text
 
 
+def test_the_explanation_is_the_evidence_sentence_not_the_reader_s_claim() -> None:
+    # The issue's chatbot answer: the right name inside a false sentence of the reader's.
+    evidence = _evidence(
+        "Who was Marie Curie's husband?",
+        "Marie Curie was born in Warsaw in 1867. She married Pierre Curie in 1895.",
+    )
+    reader = ScriptedReader("Marie Curie was the husband of Pierre Curie. [1]")
+    answer = Answerer(reader, 128, 6000, tagger=TAGS).answer(evidence)
+    assert answer.short == "Pierre Curie"
+    assert answer.text == "She married Pierre Curie in 1895. [1]"
+    assert [c.n for c in answer.citations] == [1]
+
+
+def test_the_explanation_cites_the_item_that_says_the_short_answer() -> None:
+    evidence = _evidence(
+        "Where was Marie Curie born?",
+        "Marie Curie was a physicist and chemist.",
+        "Marie Curie was born in Warsaw in 1867.",
+    )
+    answer = Answerer(ScriptedReader("Warsaw"), 128, 6000, tagger=TAGS).answer(evidence)
+    assert answer.short == "Warsaw"
+    assert answer.text == "Marie Curie was born in Warsaw in 1867. [2]"
+    assert [c.n for c in answer.citations] == [2]
+
+
 def test_yes_no_answer_is_kept_not_turned_into_an_abstention() -> None:
     evidence = _evidence(
         "Are Scott Derrickson and Ed Wood both film directors?",
