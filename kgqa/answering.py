@@ -13,11 +13,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
-from kgqa.answers.compare import Decision, decide_by_words, decide_options, decide_same
+from kgqa.answers.compare import (
+    Decision,
+    decide_both,
+    decide_by_words,
+    decide_options,
+    decide_same,
+)
 from kgqa.answers.condense import condense
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
-from kgqa.answers.short import extract_short, first_sentence
+from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
 from kgqa.answers.stopping import cut_repetition
 from kgqa.answers.support import Support, Verdict, check_support, named_entities
 from kgqa.answers.tagging import SpacyTagger
@@ -181,6 +187,8 @@ class Answerer:
         elif items and qtype.kind == QuestionKind.YES_NO:
             entities = named_entities(evidence.question)
             decision = decide_same(evidence.question, entities, sources, self._tagger)
+            if decision is None:
+                decision = decide_both(evidence.question, sources, self._tagger)
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]
@@ -378,8 +386,8 @@ def _finish_typed(
         answer.abstained = True
         answer.text = UNSUPPORTED if answer.unsupported else (reply.strip() or UNSUPPORTED)
         return answer
-    answer.short = support.short
     answer.text, cited = explanation(support, plan.qtype, evidence.question, texts)
+    answer.short = to_asked_precision(support.short, evidence.question)
     answer.citations = [by_n[n].citation() for n in cited]
     return answer
 

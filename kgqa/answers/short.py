@@ -108,3 +108,16 @@ def _spans(sentence: str, wanted: AnswerType) -> list[str]:
     if wanted == AnswerType.NUMBER:  # a count, not the year it was counted in
         return [m.group(0) for m in _NUMBER.finditer(sentence) if not _YEAR.fullmatch(m.group(0))]
     return [m.group(0) for m in _NAME.finditer(sentence)]
+
+
+# "What year ...", "in which year ...", "born in what year": the answer is the year alone.
+_ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
+
+
+def to_asked_precision(short: str, question: str) -> str:
+    """The year of a full date when the question asks for a year ("December 10, 1962" ->
+    "1962" for "... born in what year?"); anything else unchanged."""
+    if not _ASKS_YEAR.search(question):
+        return short
+    years = _YEAR.findall(short)
+    return years[-1] if len(years) == 1 and short != years[0] else short
