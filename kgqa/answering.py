@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
 from kgqa.answers.compare import (
     Decision,
-    decide_both,
     decide_by_words,
     decide_options,
     decide_same,
@@ -187,8 +186,6 @@ class Answerer:
         elif items and qtype.kind == QuestionKind.YES_NO:
             entities = named_entities(evidence.question)
             decision = decide_same(evidence.question, entities, sources, self._tagger)
-            if decision is None:
-                decision = decide_both(evidence.question, sources, self._tagger)
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]

@@ -9,7 +9,7 @@ import pytest
 
 from kgqa.answering import UNSUPPORTED, Answerer
 from kgqa.answers.candidates import Candidate, CandidateSource, compose
-from kgqa.answers.compare import decide_both, decide_by_words, decide_options, decide_same
+from kgqa.answers.compare import decide_by_words, decide_options, decide_same
 from kgqa.answers.normal import contains, normalise
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
@@ -425,37 +425,6 @@ def test_a_supported_answer_from_an_unrelated_page_gives_way_to_a_clear_candidat
     tags = TableTagger({"Vellmora": "GPE", "Paris": "GPE", "Zorblax Quintavian": "PERSON"})
     answer = Answerer(ScriptedReader("Paris [2]"), 128, 6000, tagger=tags).answer(evidence)
     assert answer.short == "Vellmora" and [c.n for c in answer.citations] == [1]
-
-
-def test_both_property_is_no_when_only_one_page_says_it() -> None:
-    question = (
-        "Are both Elko Regional Airport and Gerald R. Ford International Airport located in "
-        "Michigan?"
-    )
-    sources = _pages(
-        ("Elko Regional Airport", "Elko Regional Airport is a public airport located in Nevada."),
-        (
-            "Gerald R. Ford International Airport",
-            "Gerald R. Ford International Airport is an airport located in Michigan.",
-        ),
-    )
-    decision = decide_both(question, sources, None)
-    assert decision is not None and decision.short == "no" and decision.items == (1, 2)
-
-
-def test_both_property_is_yes_when_both_pages_say_it_in_their_own_words() -> None:
-    question = "Were Scott Derrickson and Ed Wood both film directors?"
-    sources = _pages(
-        ("Scott Derrickson", "Scott Derrickson is an American film director."),
-        ("Ed Wood", "Ed Wood was an American filmmaker and director."),
-    )
-    decision = decide_both(question, sources, None)
-    assert decision is not None and decision.short == "yes"
-    # "Same ..." compares values, not words: not decided here.
-    assert (
-        decide_both("Are Scott Derrickson and Ed Wood of the same nationality?", sources, None)
-        is None
-    )
 
 
 def test_a_year_question_gets_the_year_of_a_full_date() -> None:
