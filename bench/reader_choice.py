@@ -46,6 +46,7 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--extractive", action="store_true", help="also the extractive reader")
     p.add_argument("--limit", type=int, help="answer only the first N questions of the sample")
+    p.add_argument("--offset", type=int, default=0, help="skip the first N questions")
     p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
     p.add_argument(
         "--evidence-cache",
@@ -59,8 +60,9 @@ def main() -> int:
     settings = Settings(data_dir=args.store / split.name, reader={"backend": "extractive"})
     with KGQA.open(settings) as kg:
         kg.ingest_documents(split.documents)
-        if args.limit is not None:
-            split.questions = split.questions[: args.limit]
+        if args.limit is not None or args.offset:
+            end = None if args.limit is None else args.offset + args.limit
+            split.questions = split.questions[args.offset : end]
         evidence = _evidence(kg, split.questions, args.evidence_cache)
         contained = [
             contains_answer([p.text for p in e.passages], q.answers)
@@ -141,9 +143,9 @@ def _evidence(kg: KGQA, questions: list, cache: Path | None) -> list:
     if cache is not None and cache.is_file():
         with cache.open("rb") as f:
             found = pickle.load(f)
-        asked = [q.text for q in questions]
-        if [e.question for e in found[: len(asked)]] == asked:  # the same or a longer run
-            return found[: len(asked)]
+        by_question = {e.question: e for e in found}  # the same run, a longer one, a part
+        if all(q.text in by_question for q in questions):
+            return [by_question[q.text] for q in questions]
     found = [kg.retrieve(q.text, top_k=5) for q in questions]
     if cache is not None:
         with cache.open("wb") as f:
