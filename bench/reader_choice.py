@@ -47,6 +47,11 @@ def main() -> int:
     p.add_argument("--extractive", action="store_true", help="also the extractive reader")
     p.add_argument("--limit", type=int, help="answer only the first N questions of the sample")
     p.add_argument("--offset", type=int, default=0, help="skip the first N questions")
+    p.add_argument(
+        "--no-ingest",
+        action="store_true",
+        help="answer against the store as it is (a partly ingested one: say so beside the figures)",
+    )
     p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
     p.add_argument(
         "--evidence-cache",
@@ -59,7 +64,8 @@ def main() -> int:
     [split] = load_splits(args.dataset, args.data_dir, args.sample, args.seed)
     settings = Settings(data_dir=args.store / split.name, reader={"backend": "extractive"})
     with KGQA.open(settings) as kg:
-        kg.ingest_documents(split.documents)
+        if not args.no_ingest:
+            kg.ingest_documents(split.documents)
         if args.limit is not None or args.offset:
             end = None if args.limit is None else args.offset + args.limit
             split.questions = split.questions[args.offset : end]
