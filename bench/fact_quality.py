@@ -49,7 +49,10 @@ except ImportError:  # older code
     pipeline = kg.pipeline
 with kg:
     pipeline._embedder_for("en").warm_up()
-    pipeline._extractor_for("en").warm_up()
+    if hasattr(pipeline, "_extractor_for"):  # before the stages split (ingest/stages.py)
+        pipeline._extractor_for("en").warm_up()
+    else:
+        pipeline._stages.warm_up(("en",))
     started = time.perf_counter()
     report = kg.ingest_documents(docs)
     seconds = time.perf_counter() - started

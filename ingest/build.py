@@ -6,8 +6,11 @@ from functools import cache
 
 from ingest.chunking import Chunker, cjk_token_counter, minilm_token_counter
 from ingest.extract.base import EntityExtractor
+from ingest.name_vectors import NameVectorMemo
 from ingest.pipeline import IngestPipeline
 from ingest.resolve import EntityResolver
+from ingest.stages import DocumentStages
+from ingest.workers import worker_preparer
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.settings import IngestSettings, Settings
@@ -25,13 +28,10 @@ def make_chunker(settings: IngestSettings, lang: str) -> Chunker:
 _RESOLVE_CANDIDATES = 3
 
 
-def build_pipeline(
-    settings: Settings, store: GraphStore, vectors: VectorIndexes, embedders: Embedders
-) -> IngestPipeline:
-    """The pipeline over ``store`` and ``vectors``, embedding with ``embedders`` (the same
-    models the read path uses: ``kgqa.wiring``)."""
+def build_stages(settings: Settings, embedders: Embedders) -> DocumentStages:
+    """The CPU-bound stages (chunk, extract, embed passages) with this process's models; a
+    worker process (``ingest.workers``) builds its own from the same settings."""
     ing = settings.ingest
-    embedder = embedders.for_language
 
     @cache
     def chunker(lang: str) -> Chunker:
@@ -47,15 +47,30 @@ def build_pipeline(
 
         return SpacyEntityExtractor(settings.models.ner_en, ing.ner_batch_size, ing.ner_processes)
 
+    return DocumentStages(chunker, extractor, embedders.for_language)
+
+
+def build_pipeline(
+    settings: Settings, store: GraphStore, vectors: VectorIndexes, embedders: Embedders
+) -> IngestPipeline:
+    """The pipeline over ``store`` and ``vectors``, embedding with ``embedders`` (the same
+    models the read path uses: ``kgqa.wiring``)."""
+    ing = settings.ingest
+
+    @cache
+    def names(lang: str) -> NameVectorMemo:
+        # The resolver's name vectors are the new entities' vectors: embedded once.
+        return NameVectorMemo(embedders.for_language(lang))
+
     @cache
     def resolver(lang: str) -> EntityResolver:
-        def similar(names: list[str]) -> list[list[tuple[str, float]]]:
-            model = embedder(lang)
+        def similar(found: list[str]) -> list[list[tuple[str, float]]]:
+            model = names(lang)
             model.warm_up()
             index = vectors.entities(model.name, model.dim)
             if len(index) == 0:
-                return [[] for _ in names]
-            return index.search(model.embed(names, kind="query"), k=_RESOLVE_CANDIDATES)
+                return [[] for _ in found]
+            return index.search(model.embed(found, kind="query"), k=_RESOLVE_CANDIDATES)
 
         return EntityResolver(
             lookup=store.find_entities, similar=similar, threshold=ing.resolve_threshold
@@ -64,10 +79,12 @@ def build_pipeline(
     return IngestPipeline(
         store=store,
         vectors=vectors,
-        chunker_for=chunker,
-        extractor_for=extractor,
-        embedder_for=embedder,
+        stages=build_stages(settings, embedders),
+        embedder_for=names,
         resolver_for=resolver,
         batch_documents=ing.batch_documents,
         checkpoint_s=ing.vector_checkpoint_s,
+        preparer=worker_preparer(settings),
+        workers=ing.workers,
+        worker_batch_documents=ing.worker_batch_documents,
     )

@@ -15,22 +15,40 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ingest.chunking import Chunker
-from ingest.extract.base import EntityExtractor
 from ingest.load import LoadProblem
 from ingest.resolve import EntityResolver
+from ingest.stages import (
+    DocumentStages,
+    DocumentsToDo,
+    PreparedBatch,
+    PreparedGroup,
+    PreparerFactory,
+    in_process,
+    passage_text,
+)
 from kgqa.atomic_file import write_atomically
 from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
 from kgqa.embedding.base import Embedder
+from kgqa.errors import GraphStoreError
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.registry import VectorIndexes
 
 logger = logging.getLogger(__name__)
+
+# Attempts of one batch write that conflicts with another writer, and the first back-off
+# (doubled each time, with jitter so two writers do not collide again): set by hand, two
+# writers of overlapping 2Wiki batches needed at most two (tests/integration/
+# test_concurrent_writers.py).
+_WRITE_ATTEMPTS = 6
+_RETRY_BASE_S = 0.2
+_TRANSIENT = "Neo.TransientError."
+_CONFLICT_CODES = frozenset({"Neo.ClientError.Schema.ConstraintValidationFailed"})
 
 
 @dataclass(slots=True)
@@ -64,27 +82,26 @@ class IngestReport:
 ProgressCallback = Callable[[IngestReport], None]
 
 
-def passage_text(title: str, chunk_text: str) -> str:
-    """What gets embedded for a chunk: its document title gives it context."""
-    return f"{title}\n{chunk_text}" if title else chunk_text
-
-
 class IngestPipeline:
     def __init__(
         self,
         store: GraphStore,
         vectors: VectorIndexes,
-        chunker_for: Callable[[str], Chunker],
-        extractor_for: Callable[[str], EntityExtractor],
+        stages: DocumentStages,
         embedder_for: Callable[[str], Embedder],
         resolver_for: Callable[[str], EntityResolver],
         batch_documents: int = 256,
         checkpoint_s: float = 30.0,
+        preparer: PreparerFactory = in_process,
+        workers: int = 1,
+        worker_batch_documents: int = 64,
     ) -> None:
         self._store = store
         self._vectors = vectors
-        self._chunker_for = chunker_for
-        self._extractor_for = extractor_for
+        self._stages = stages
+        self._preparer = lambda n: preparer(stages, n)
+        self._workers = workers
+        self._worker_batch_documents = worker_batch_documents
         self._embedder_for = embedder_for
         self._resolver_for = resolver_for
         self._batch_documents = batch_documents
@@ -97,18 +114,46 @@ class IngestPipeline:
         self,
         items: Iterable[Document | LoadProblem],
         on_progress: ProgressCallback | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
+        """Ingest ``items``. With ``workers`` > 1 (default: the setting) the CPU-bound stages
+        run in that many processes (``ingest.workers``) while this one resolves and writes;
+        batches are still committed in the order read, so the graph is the same."""
         self.recover()
         report = IngestReport()
         started = time.perf_counter()
-        for batch in _batches(items, self._batch_documents, report):
-            self._process(batch, report)
-            report.seconds = time.perf_counter() - started
-            if on_progress is not None:
-                on_progress(report)
+        workers = workers or self._workers
+        size = self._batch_documents if workers <= 1 else self._worker_batch_documents
+        todo = self._unchanged_skipped(_batches(items, size, report))
+        with self._preparer(workers) as prepare:
+            for prepared in prepare(todo):
+                self.commit(prepared, report)
+                report.seconds = time.perf_counter() - started
+                if on_progress is not None:
+                    on_progress(report)
         self.checkpoint()
         report.seconds = time.perf_counter() - started
         return report
+
+    def commit(self, prepared: PreparedBatch, report: IngestReport) -> None:
+        """Resolve a prepared batch's entities against the store and write it."""
+        report.documents_unchanged += prepared.unchanged
+        if not prepared.documents:
+            return
+        batch = GraphBatch(documents=list(prepared.documents))
+        vectors: dict[str, VectorsToAdd] = {}
+        for group in prepared.groups:
+            resolved = self._resolver_for(group.lang).resolve(group.extractions)
+            batch.chunks.extend(group.chunks)
+            batch.entities.extend(resolved.entities)
+            batch.mentions.extend(resolved.mentions)
+            batch.relations.extend(resolved.relations)
+            vectors[group.lang] = self._entity_vectors(group, resolved.entities)
+        self.write_batch(batch, vectors)
+        report.documents_written += len(batch.documents)
+        report.chunks += len(batch.chunks)
+        report.entities += len(batch.entities)
+        report.relations += len(batch.relations)
 
     def write_batch(self, batch: GraphBatch, vectors_by_lang: Mapping[str, VectorsToAdd]) -> None:
         """Write a prepared batch with the crash-safe ordering described in the module doc."""
@@ -123,10 +168,25 @@ class IngestPipeline:
                 self._vectors.entities(embedder.name, embedder.dim).add(
                     pending.entity_ids, pending.entity_vectors
                 )
-        removed = self._store.write(batch)
+        removed = self._write_retrying_conflicts(batch)
         self._drop_vectors(removed)
         if time.monotonic() - self._saved_at >= self._checkpoint_s:
             self.checkpoint()
+
+    def _write_retrying_conflicts(self, batch: GraphBatch) -> RemovedIds:
+        """The store write, again after a conflict with another writer of the same store: a
+        deadlock, or a document written by both at once (its chunks' uniqueness constraint).
+        The write transaction re-reads what is stored, so the retry replaces the other
+        writer's copy of a shared document with the same content, and MERGE joins entities."""
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                return self._store.write(batch)
+            except GraphStoreError as e:
+                if attempt + 1 == _WRITE_ATTEMPTS or not is_write_conflict(e):
+                    raise
+                logger.info("write conflict with another writer (%s); retrying", e)
+                time.sleep(_RETRY_BASE_S * 2**attempt * (1 + random.random()))
+        raise AssertionError("unreachable")
 
     def checkpoint(self) -> None:
         """Save the vectors; they now match the graph, so the journal goes."""
@@ -208,54 +268,21 @@ class IngestPipeline:
             self._vectors.passages(embedder.name, embedder.dim).add([c.id for c in group], vectors)
 
     # -- steps -----------------------------------------------------------------------------
-    def _process(self, documents: list[Document], report: IngestReport) -> None:
-        known = self._store.document_hashes([d.id for d in documents])
-        todo = [d for d in documents if known.get(d.id) != d.content_hash]
-        report.documents_unchanged += len(documents) - len(todo)
-        if not todo:
-            return
-        chunks_by_doc = {d.id: self._chunker_for(d.lang).chunk(d) for d in todo}
-        by_lang: dict[str, list[Document]] = {}
-        for doc in todo:
-            by_lang.setdefault(doc.lang, []).append(doc)
-        batch = GraphBatch(documents=todo)
-        vectors: dict[str, VectorsToAdd] = {}
-        for lang, docs in by_lang.items():
-            chunks = [c for d in docs for c in chunks_by_doc[d.id]]
-            titles = {d.id: d.title for d in docs if d.title}
-            extractions = self._extractor_for(lang).extract(chunks, titles)
-            resolved = self._resolver_for(lang).resolve(extractions)
-            batch.chunks.extend(chunks)
-            batch.entities.extend(resolved.entities)
-            batch.mentions.extend(resolved.mentions)
-            batch.relations.extend(resolved.relations)
-            vectors[lang] = self._embed(lang, docs, chunks_by_doc, resolved.entities)
-        self.write_batch(batch, vectors)
-        report.documents_written += len(todo)
-        report.chunks += len(batch.chunks)
-        report.entities += len(batch.entities)
-        report.relations += len(batch.relations)
+    def _unchanged_skipped(self, batches: Iterable[list[Document]]) -> Iterator[DocumentsToDo]:
+        """Each read batch without the documents whose content hash the store already has."""
+        for documents in batches:
+            known = self._store.document_hashes([d.id for d in documents])
+            todo = [d for d in documents if known.get(d.id) != d.content_hash]
+            yield DocumentsToDo(todo, unchanged=len(documents) - len(todo))
 
-    def _embed(
-        self,
-        lang: str,
-        docs: list[Document],
-        chunks_by_doc: Mapping[str, list[Chunk]],
-        entities: Sequence[Entity],
-    ) -> VectorsToAdd:
-        embedder = self._embedder_for(lang)
+    def _entity_vectors(self, group: PreparedGroup, entities: Sequence[Entity]) -> VectorsToAdd:
+        embedder = self._embedder_for(group.lang)
         embedder.warm_up()
-        ids: list[str] = []
-        texts: list[str] = []
-        for doc in docs:
-            for chunk in chunks_by_doc[doc.id]:
-                ids.append(chunk.id)
-                texts.append(passage_text(doc.title, chunk.text))
         index = self._vectors.entities(embedder.name, embedder.dim)
         new_entities = [e for e in entities if e.id not in index]
         return VectorsToAdd(
-            chunk_ids=ids,
-            chunk_vectors=embedder.embed(texts, kind="passage"),
+            chunk_ids=[c.id for c in group.chunks],
+            chunk_vectors=group.chunk_vectors,
             entity_ids=[e.id for e in new_entities],
             entity_vectors=embedder.embed([e.name for e in new_entities], kind="query"),
         )
@@ -316,6 +343,15 @@ def _batches(
             batch = []
     if batch:
         yield batch
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """Whether a store error is a conflict with a concurrent writer that a retry resolves: the
+    Neo4j driver's transient errors (deadlocks) and constraint violations under the wrapping
+    GraphStoreError (read by status code, so this layer needs no driver import)."""
+    cause = error.__cause__
+    code = str(getattr(cause, "code", "") or "")
+    return code.startswith(_TRANSIENT) or code in _CONFLICT_CODES
 
 
 def _line(line: int | None) -> str:

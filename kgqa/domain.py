@@ -116,6 +116,9 @@ class Fact:
     end: int = 0
     hop: int = 1
     score: float = 0.0
+    # The phrase behind a typed fact's canonical predicate ("was married to" -> spouse), from
+    # its cited support; empty for co-occurrences, KB triples and stores written before it.
+    surface: str = ""
 
     @property
     def id(self) -> str:

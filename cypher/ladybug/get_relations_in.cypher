@@ -3,4 +3,5 @@ MATCH (b:Entity {id: id})
 OPTIONAL MATCH (b)<-[r:RELATES]-(a:Entity)
 WITH a, r, b WHERE a IS NOT NULL
 RETURN a.id AS s, a.name AS s_name, r.predicate AS predicate, r.kind AS kind, b.id AS o, b.name AS o_name,
-       r.doc_id AS doc_id, r.chunk_id AS chunk_id, r.start_offset AS start_offset, r.end_offset AS end_offset
+       r.doc_id AS doc_id, r.chunk_id AS chunk_id, r.start_offset AS start_offset, r.end_offset AS end_offset,
+       coalesce(r.surface, '') AS surface

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
-from kgqa.domain import COOCCURS, Chunk
+from kgqa.domain import COOCCURRENCE, COOCCURS, Chunk, RelationKind
 
 TOPIC = "TOPIC"
 
@@ -26,7 +26,7 @@ class RawRelation:
     subject: int  # index into the chunk's mentions
     predicate: str
     object: int
-    kind: Literal["syntactic", "cooccurrence"]
+    kind: RelationKind  # never "kb": extractors read text
     start: int  # the supporting sentence, document offsets
     end: int
     weight: float = 1.0
@@ -59,7 +59,7 @@ def cooccurrences(
     """One co-occurrence edge per pair of distinct mentions of a sentence."""
     ids = list(dict.fromkeys(mention_ids))[:max_entities]
     return [
-        RawRelation(a, COOCCURS, b, "cooccurrence", start, end)
+        RawRelation(a, COOCCURS, b, COOCCURRENCE, start, end)
         for i, a in enumerate(ids)
         for b in ids[i + 1 :]
     ]

@@ -481,6 +481,11 @@ def _verb_triples(verb: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
             if obj is not None:
                 phrase = f"{form} {child.lower_}"
                 triples.extend((subject, phrase, t) for t in _place_targets(obj, ctx))
+        elif child.dep_ == "advmod" and child.lower_ == "where" and verb.dep_ == "relcl":
+            # "retired to his estate in Derbyshire, where he died on 6 May 1938": the place
+            # the clause hangs on is where it happened (place-of-death recall was ~0 without).
+            places = [t for t in _place_targets(verb.head, ctx) if ctx.types[t] in PLACE_OBJECTS]
+            triples.extend((subject, f"{form} in", t) for t in places)
     return triples
 
 
@@ -496,7 +501,19 @@ def _place_targets(obj: Any, ctx: _Sentence) -> list[int]:
     found = _targets(obj, ctx)
     if found and ctx.types[found[0]] in PLACE_TYPES:
         found.extend(_mentions_after(obj.head, ctx, PLACE_TYPES))
+    elif not found and obj.pos_ == "NOUN":
+        # "died at his home in Newport Beach", "born in a village near X": the place is
+        # the noun's own "in"/"near" object (places only: not "at the age of 101"), or an
+        # "at" the small parser hung on that noun ("at the age of 101 at his home in X").
+        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in _WITHIN):
+            inner = _child(prep, frozenset({"pobj"}))
+            if inner is not None:
+                found.extend(t for t in _place_targets(inner, ctx) if ctx.types[t] in PLACE_TYPES)
     return list(dict.fromkeys(found))
+
+
+# Prepositions that put a common noun ("his home", "a hospital") inside a named place.
+_WITHIN = frozenset({"in", "near", "at"})
 
 
 def _description_triples(subject: int, attr: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:

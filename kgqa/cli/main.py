@@ -42,11 +42,11 @@ def _settings(data_dir: Path | None) -> Settings:
 
 
 @contextmanager
-def _kgqa(data_dir: Path | None) -> Iterator[Any]:
+def _kgqa(data_dir: Path | None, settings: Settings | None = None) -> Iterator[Any]:
     from kgqa.api import KGQA
 
     try:
-        kg = KGQA.open(_settings(data_dir))
+        kg = KGQA.open(settings or _settings(data_dir))
     except KGQAError as e:
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
@@ -116,12 +116,26 @@ def ingest(
     encoding_errors: Annotated[str, typer.Option(help="strict or replace.")] = "strict",
     strict: Annotated[bool, typer.Option(help="Stop at the first bad document.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Processes for NER, parsing and embedding (default: ingest.workers)."
+        ),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(help="Run those stages as a Ray Data job: a cluster address, or 'local'."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Ingest documents: chunk, extract entities and relations, index. Reruns resume."""
     from ingest.load import LoadOptions
 
     settings = _settings(data_dir)
+    overrides = {k: v for k, v in (("workers", workers), ("ray_address", ray)) if v is not None}
+    if overrides:
+        ingest_settings = settings.ingest.model_copy(update=overrides)
+        settings = settings.model_copy(update={"ingest": ingest_settings})
     defaults = LoadOptions()
     options = LoadOptions(
         text_field=text_field or settings.ingest.jsonl_text_field,
@@ -134,7 +148,7 @@ def ingest(
         encoding_errors="replace" if encoding_errors == "replace" else "strict",
         max_bytes=settings.ingest.max_document_bytes,
     )
-    with _kgqa(data_dir) as kg, _progress() as progress:
+    with _kgqa(data_dir, settings) as kg, _progress() as progress:
         task = progress.add_task(
             "ingest", total=None, docs=0, rate=0.0, chunks=0, entities=0, relations=0
         )

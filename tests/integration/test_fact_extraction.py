@@ -105,3 +105,23 @@ def test_a_verbless_sentence_about_a_marriage_ends(extractor: SpacyEntityExtract
     found = facts(extractor, passages)
     assert all(o != "Anne of Austria" or s != "Anne of Austria" for s, _, o in found)
     assert ("Anne of Austria", "spouse", "Louis XIII") in found
+
+
+def test_places_of_death_in_where_clauses_and_behind_a_common_noun(
+    extractor: SpacyEntityExtractor,
+) -> None:
+    # Place of death had ~0 typed recall on 2Wiki: the place is named by the noun a
+    # "where" clause hangs on, or sits behind "his home in", "a hospital in".
+    cavendish = (
+        "Victor Cavendish was a British politician. He served as Secretary of State for the "
+        "Colonies between 1922 and 1924, before retiring to his estate in Derbyshire, where he "
+        "died on 6 May 1938."
+    )
+    emerson = (
+        "Keith Emerson was an English musician. He died by suicide on 11 March 2016 at his home "
+        "in Santa Monica, California."
+    )
+    found = facts(extractor, {"Victor Cavendish": cavendish, "Keith Emerson": emerson})
+    assert ("Victor Cavendish", "died in", "Derbyshire") in found
+    assert ("Keith Emerson", "died in", "Santa Monica") in found
+    assert not any(p == "died in" and o.startswith("the age") for _, p, o in found)
