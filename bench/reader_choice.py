@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -44,16 +46,30 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--extractive", action="store_true", help="also the extractive reader")
     p.add_argument("--limit", type=int, help="answer only the first N questions of the sample")
+    p.add_argument("--offset", type=int, default=0, help="skip the first N questions")
+    p.add_argument(
+        "--no-ingest",
+        action="store_true",
+        help="answer against the store as it is (a partly ingested one: say so beside the figures)",
+    )
     p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
+    p.add_argument(
+        "--evidence-cache",
+        type=Path,
+        help="pickle of the retrieved evidence: read when present, else written (the answer "
+        "stage then runs again without retrieving; delete it when the store or retrieval changes)",
+    )
     args = p.parse_args()
 
     [split] = load_splits(args.dataset, args.data_dir, args.sample, args.seed)
     settings = Settings(data_dir=args.store / split.name, reader={"backend": "extractive"})
     with KGQA.open(settings) as kg:
-        kg.ingest_documents(split.documents)
-        if args.limit is not None:
-            split.questions = split.questions[: args.limit]
-        evidence = [kg.retrieve(q.text, top_k=5) for q in split.questions]
+        if not args.no_ingest:
+            kg.ingest_documents(split.documents)
+        if args.limit is not None or args.offset:
+            end = None if args.limit is None else args.offset + args.limit
+            split.questions = split.questions[args.offset : end]
+        evidence = _evidence(kg, split.questions, args.evidence_cache)
         contained = [
             contains_answer([p.text for p in e.passages], q.answers)
             for e, q in zip(evidence, split.questions, strict=True)
@@ -68,31 +84,39 @@ def main() -> int:
             reader.warm_up()  # type: ignore[attr-defined]
             answerer = Answerer(reader, 128, settings.reader.context_tokens * 4)  # type: ignore[arg-type]
             ems, f1s, abstained, in_ev_abstained, times = [], [], [], [], []
-            rows = []
+            cpu_times: list[float] = []
+            dump = None
+            if args.dump is not None:
+                # Written as it goes: a run stopped half way still shows its answers.
+                args.dump.mkdir(parents=True, exist_ok=True)
+                dump = (args.dump / f"{split.name}-{name}.jsonl").open("w", encoding="utf-8")
             for q, e, inside in zip(split.questions, evidence, contained, strict=True):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 answer = answerer.answer(e)
                 times.append((time.perf_counter() - started) * 1000)
+                # CPU seconds tell the cost apart from the wait on a loaded machine.
+                cpu_times.append((time.process_time() - cpu) * 1000)
                 ems.append(exact_match(answer.short, q.answers))
                 f1s.append(f1(answer.short, q.answers))
                 abstained.append(answer.abstained)
                 if inside:
                     in_ev_abstained.append(answer.abstained)
-                rows.append(
-                    {
-                        "q": q.text,
-                        "kind": q.kind,
-                        "gold": q.answers,
-                        "short": answer.short,
-                        "text": answer.text,
-                        "in_evidence": inside,
-                        "f1": f1s[-1],
-                    }
-                )
-            if args.dump is not None:
-                args.dump.mkdir(parents=True, exist_ok=True)
-                out = args.dump / f"{split.name}-{name}.jsonl"
-                out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+                row = {
+                    "q": q.text,
+                    "kind": q.kind,
+                    "gold": q.answers,
+                    "short": answer.short,
+                    "text": answer.text,
+                    "in_evidence": inside,
+                    "f1": f1s[-1],
+                    "ms": round(times[-1], 1),
+                    "cpu_ms": round(cpu_times[-1], 1),
+                }
+                if dump is not None:
+                    dump.write(json.dumps(row) + "\n")
+                    dump.flush()
+            if dump is not None:
+                dump.close()
             reader.close()  # type: ignore[attr-defined]
             n = len(split.questions)
             print(
@@ -111,12 +135,28 @@ def main() -> int:
                         "answer_in_evidence": round(100 * sum(contained) / n, 1),
                         "answer_ms_p50": round(float(np.percentile(times, 50)), 1),
                         "answer_ms_p95": round(float(np.percentile(times, 95)), 1),
+                        "answer_cpu_ms_p50": round(float(np.percentile(cpu_times, 50)), 1),
                         "threads": args.threads,
+                        "load_avg_1m": round(os.getloadavg()[0], 1),
                     }
                 ),
                 flush=True,
             )
     return 0
+
+
+def _evidence(kg: KGQA, questions: list, cache: Path | None) -> list:
+    if cache is not None and cache.is_file():
+        with cache.open("rb") as f:
+            found = pickle.load(f)
+        by_question = {e.question: e for e in found}  # the same run, a longer one, a part
+        if all(q.text in by_question for q in questions):
+            return [by_question[q.text] for q in questions]
+    found = [kg.retrieve(q.text, top_k=5) for q in questions]
+    if cache is not None:
+        with cache.open("wb") as f:
+            pickle.dump(found, f)
+    return found
 
 
 if __name__ == "__main__":

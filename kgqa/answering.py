@@ -13,15 +13,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
-from kgqa.answers.compare import Decision, decide_by_words, decide_options, decide_same
+from kgqa.answers.compare import (
+    Decision,
+    decide_by_words,
+    decide_options,
+    decide_same,
+)
+from kgqa.answers.condense import condense
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
-from kgqa.answers.short import extract_short, first_sentence
+from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
 from kgqa.answers.stopping import cut_repetition
 from kgqa.answers.support import Support, Verdict, check_support, named_entities
 from kgqa.answers.tagging import SpacyTagger
 from kgqa.domain import Answer, Citation, Fact, Passage
 from kgqa.errors import ReaderError
+from kgqa.keyword.tokenize import tokenize
 from kgqa.reader.base import ChatMessage, Reader
 from kgqa.reader.citations import check_answer, is_abstention, parse_markers
 from kgqa.reader.prompt import PromptEvidence, build_prompt
@@ -98,7 +105,7 @@ def _passage_item(n: int, passage: Passage) -> EvidenceItem:
 
 
 def _typed_facts(facts: Sequence[Fact]) -> list[Fact]:
-    return [f for f in facts if f.kind != "cooccurrence"]
+    return [f for f in facts if f.typed]
 
 
 @dataclass(slots=True, frozen=True)
@@ -118,6 +125,9 @@ UNSUPPORTED = "I don't know: the model's answer was not supported by the evidenc
 ANSWER_TOKENS = 32
 # Candidates offered to the reader in its prompt.
 PROMPT_CANDIDATES = 5
+# Candidates whose sentences the reader's evidence keeps whole (kgqa.answers.condense): the
+# fifth candidate's sentences were mostly noise ("American", "2000") in hotpotqa-dev prompts.
+CONDENSE_CANDIDATES = 3
 # Evidence characters in the reader's prompt (about 600 tokens). A short answer chosen among
 # candidates needs less context than free text, and prefill dominates a small reader's time on
 # CPU: a 6,000-character prompt took SmolLM2-135M over a minute on the shared 2-core machine.
@@ -179,9 +189,14 @@ class Answerer:
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]
+        named = [c.text for c in candidates[:PROMPT_CANDIDATES]]
         prompt = build_prompt(
             evidence.question,
-            [PromptEvidence(i.n, i.title, i.text) for i in items],
+            _shown(
+                items,
+                evidence.question,
+                named[:CONDENSE_CANDIDATES] or _compared(qtype, evidence.question),
+            ),
             history,
             max_chars=self._context_chars,
             hint=_hint(qtype, candidates),
@@ -290,6 +305,31 @@ def candidate_sources(items: Sequence[EvidenceItem], evidence: Evidence) -> list
     return out
 
 
+def _compared(qtype: QuestionType, question: str) -> list[str]:
+    if qtype.kind == QuestionKind.COMPARISON:
+        return list(qtype.options)
+    if qtype.kind == QuestionKind.YES_NO:
+        return named_entities(question)
+    return []
+
+
+def _shown(
+    items: Sequence[EvidenceItem], question: str, names: Sequence[str]
+) -> list[PromptEvidence]:
+    """The evidence as the reader sees it: passages condensed to the sentences that can answer,
+    and the facts that name a candidate (or a compared entity). A fact naming none only costs
+    prompt tokens: "City of Angels (film) cast member Nicolas Cage" five times over for a
+    question about Nicolas Cage. The numbering stays that of ``items``."""
+    shown = []
+    for item in items:
+        if item.kind == "fact":
+            if any(contains(item.text, name) for name in names):
+                shown.append(PromptEvidence(item.n, item.title, item.text))
+            continue
+        shown.append(PromptEvidence(item.n, item.title, condense(item.text, question, names)))
+    return shown
+
+
 def _kb_candidate(evidence: Evidence, items: Sequence[EvidenceItem]) -> Candidate | None:
     """A relation path's answer: the strongest candidate there is, citing the whole path."""
     if not evidence.kb_answers:
@@ -343,9 +383,9 @@ def _finish_typed(
         answer.abstained = True
         answer.text = UNSUPPORTED if answer.unsupported else (reply.strip() or UNSUPPORTED)
         return answer
-    answer.short = support.short
-    answer.citations = [by_n[n].citation() for n in support.cited]
-    answer.text = explanation(support, reply, plan.qtype, evidence.question, texts)
+    answer.text, cited = explanation(support, plan.qtype, evidence.question, texts)
+    answer.short = to_asked_precision(support.short, evidence.question)
+    answer.citations = [by_n[n].citation() for n in cited]
     return answer
 
 
@@ -368,34 +408,44 @@ def _prefer_clear_candidate(
 
 def explanation(
     support: Support,
-    reply: str,
     qtype: QuestionType,
     question: str,
     texts: dict[int, str],
-) -> str:
-    """One or two cited sentences: the reader's own sentence when it states the supported short
-    answer, else the evidence sentences that do."""
-    marks = "".join(f"[{n}]" for n in support.cited)
-    own = first_sentence(reply)
-    if (
-        support.verdict == Verdict.SUPPORTED
-        and len(own) > len(support.short)
-        and contains(own, support.short)
-    ):
-        return f"{own}. {marks}".strip()
+) -> tuple[str, list[int]]:
+    """One or two evidence sentences that say the short answer, cited, and the evidence they
+    cite. Never the reader's own sentence: a small reader's sentence states things the
+    evidence does not ("Marie Curie was the husband of Pierre Curie" over "She married Pierre
+    Curie"), while the evidence sentence naming the short answer is what supports it."""
     if qtype.kind in (QuestionKind.YES_NO, QuestionKind.COMPARISON):
         wanted = list(qtype.options) or named_entities(question)
-    else:
-        wanted = [support.short]
-    parts = []
-    for n in support.cited[:2]:
-        said = next(
-            (s for s in sentences(texts[n]) if any(contains(s, w) for w in wanted)),
-            texts[n][:200],
-        )
-        parts.append(f"{said.rstrip('.')}. [{n}]")
-    head = support.short[:1].upper() + support.short[1:]
-    return f"{head}: {' '.join(parts)}" if parts else head
+        parts = [(n, _sentence_naming(texts[n], wanted, question)) for n in support.cited[:2]]
+        head = support.short[:1].upper() + support.short[1:]
+        said = " ".join(f"{s.rstrip('.')}. [{n}]" for n, s in parts)
+        return (f"{head}: {said}" if parts else head), [n for n, _ in parts]
+    if support.reason == "relation path":  # the path's facts, in order, say it together
+        said = " ".join(f"{texts[n]}. [{n}]" for n in support.cited)
+        return said, list(support.cited)
+    # The cited items first, then any other: the sentence that says the short answer.
+    order = [*support.cited, *(n for n in texts if n not in support.cited)]
+    for n in order:
+        found = [s for s in sentences(texts[n]) if contains(s, support.short)]
+        if found:
+            best = max(found, key=lambda s: _shared(s, question))
+            return f"{best.rstrip('.')}. [{n}]", [n]
+    marks = "".join(f"[{n}]" for n in support.cited)
+    return f"{support.short} {marks}".strip(), list(support.cited)
+
+
+def _sentence_naming(text: str, wanted: Sequence[str], question: str) -> str:
+    """The sentence of ``text`` naming a compared entity and sharing most question words."""
+    found = [s for s in sentences(text) if any(contains(s, w) for w in wanted)]
+    if not found:
+        return next(iter(sentences(text)), text[:200])
+    return max(found, key=lambda s: _shared(s, question))
+
+
+def _shared(sentence: str, question: str) -> int:
+    return len(set(tokenize(sentence)) & set(tokenize(question)))
 
 
 def _finish_free(

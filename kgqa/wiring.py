@@ -22,6 +22,7 @@ from pathlib import Path
 from ingest.build import build_pipeline
 from ingest.pipeline import IngestPipeline
 from kgqa.answering import Answerer
+from kgqa.answers.tagging import SpacyTagger
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.graph.factory import open_graph_store
@@ -127,6 +128,11 @@ def _assemble(settings: Settings, store: GraphStore, embedders: Embedders) -> Co
             settings, store, vectors, embedders, fingerprint, build_keyword_search(store)
         ),
         reader=reader,
-        answerer=Answerer(reader, r.max_new_tokens, r.context_tokens * _CHARS_PER_TOKEN),
+        answerer=Answerer(
+            reader,
+            r.max_new_tokens,
+            r.context_tokens * _CHARS_PER_TOKEN,
+            SpacyTagger(settings.models.ner_en),
+        ),
         pipeline=build_pipeline(settings, store, vectors, embedders),
     )

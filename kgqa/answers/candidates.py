@@ -83,7 +83,13 @@ class CandidateSource:
     object_label: str = ""
 
 
-_SENTENCE = re.compile(r"[^.!?。！？]+(?:[.!?。！？](?=\s|$)|$)")
+# A sentence ends after CJK end punctuation, or after . ! ? and white space, except after an
+# initial or a common abbreviation ("K. A. Applegate", "the U.S. in 1900", "Dr. Who"). The
+# earlier pattern dropped text it could not end ("He was born in the U" vanished from "He was
+# born in the U.S. in 1900."), and with it the answers in that text.
+_BOUNDARY = re.compile(
+    r"(?<=[。！？])|(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Mt|No|vs)\.)\s+"
+)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{3,4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{3,4}}"
@@ -92,7 +98,7 @@ DATE = re.compile(
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    return [s.strip() for s in _BOUNDARY.split(text) if s.strip()]
 
 
 def fits(candidate: AnswerType, wanted: AnswerType) -> bool:

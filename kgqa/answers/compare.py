@@ -68,14 +68,11 @@ def decide_options(
     if earlier == later or len(options) != 2:
         return None
     event = "death" if _DEATH.search(question) else "birth" if _BIRTH.search(question) else ""
-    role = _ROLE.search(question)
+    pages = _option_pages(question, options, sources, tagger)
+    if pages is None:
+        return None
     dated = []
-    for option in options:
-        page = page_of(option, sources)
-        if page is not None and role is not None:
-            page = _hop(page, role.group(1).lower(), sources, tagger)
-        if page is None:
-            return None
+    for option, page in zip(options, pages, strict=True):
         date = event_date(page.text, event)
         if date is None:
             return None
@@ -95,14 +92,11 @@ def decide_same(
     """ "yes"/"no" for "Are A and B of the same nationality / from the same country?"."""
     if tagger is None or not _SAME.search(question) or len(entities) != 2:
         return None
-    role = _ROLE.search(question)
+    pages = _option_pages(question, entities, sources, tagger)
+    if pages is None:
+        return None
     origins = []
-    for entity in entities:
-        page = page_of(entity, sources)
-        if page is not None and role is not None:
-            page = _hop(page, role.group(1).lower(), sources, tagger)
-        if page is None:
-            return None
+    for page in pages:
         origin = _origin(page, tagger)
         if origin is None:
             return None
@@ -114,6 +108,26 @@ def decide_same(
     kind = "NORP" if "NORP" in kinds else "GPE"
     same = {v for k, v in a if k == kind} & {v for k, v in b if k == kind}
     return Decision("yes" if same else "no", (na, nb))
+
+
+def _option_pages(
+    question: str,
+    options: Sequence[str],
+    sources: Sequence[CandidateSource],
+    tagger: Tagger | None,
+) -> list[CandidateSource] | None:
+    """Each option's own page, or that of the person in the role the question names ("the
+    director of film A": one hop from the film's page); None when one is missing."""
+    role = _ROLE.search(question)
+    pages = []
+    for option in options:
+        page = page_of(option, sources)
+        if page is not None and role is not None:
+            page = _hop(page, role.group(1).lower(), sources, tagger)
+        if page is None:
+            return None
+        pages.append(page)
+    return pages
 
 
 def page_of(name: str, sources: Sequence[CandidateSource]) -> CandidateSource | None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from kgqa.answers.candidates import sentences
 from kgqa.keyword.tokenize import tokenize
 from kgqa.reader.base import ChatPrompt
 from kgqa.reader.prompt import ABSTAIN
 
 _ITEM = re.compile(r"^\[(\d+)\] (?:(.*?): )?(.*)$")
-_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 
 
 class ExtractiveReader:
@@ -40,7 +40,7 @@ class ExtractiveReader:
             if not match:
                 continue
             n, text = int(match.group(1)), match.group(3)
-            for sentence in _SENTENCE.findall(text):
+            for sentence in sentences(text):
                 tokens = set(tokenize(sentence))
                 if not tokens:
                     continue

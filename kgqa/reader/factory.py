@@ -7,10 +7,14 @@ from pathlib import Path
 
 from kgqa.errors import ConfigError
 from kgqa.reader.base import Reader
-from kgqa.reader.models import DEFAULT_MODEL, model_file
+from kgqa.reader.models import DEFAULT_MODEL, EXTRACTIVE, model_file
 from kgqa.settings import ReaderSettings
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# llama.cpp context tokens beyond the evidence and the answer: the system prompt (~110
+# tokens), the chat template's markers, the question and the candidate hint, and the history
+# turns of a conversation. A context too small fails the request ("exceeds context window").
+PROMPT_OVERHEAD_TOKENS = 512
 
 
 def default_model_path(data_dir: Path | None = None) -> Path:
@@ -29,7 +33,9 @@ def resolve_backend(backend: str) -> str:
 
 
 def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
-    backend = resolve_backend(settings.backend)
+    named_extractive = settings.model == EXTRACTIVE and settings.model_path is None
+    backend = "extractive" if settings.backend == "auto" and named_extractive else settings.backend
+    backend = resolve_backend(backend)
     if backend == "extractive":
         from kgqa.reader.extractive import ExtractiveReader
 
@@ -45,7 +51,9 @@ def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
             settings.temperature,
             settings.max_batch_size,
         )
-    model_path = settings.model_path or model_file(settings.model, data_dir)
+    # A model backend asked for by name with the model left at "extractive" runs the default LM.
+    model = DEFAULT_MODEL if settings.model == EXTRACTIVE else settings.model
+    model_path = settings.model_path or model_file(model, data_dir)
     if backend == "llamacpp":
         from kgqa.reader.llamacpp import LlamaCppReader
 
@@ -53,7 +61,7 @@ def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
             raise ConfigError(f"the llamacpp reader needs a .gguf file, got {model_path}")
         return LlamaCppReader(
             model_path,
-            n_ctx=settings.context_tokens + settings.max_new_tokens + 512,
+            n_ctx=settings.context_tokens + settings.max_new_tokens + PROMPT_OVERHEAD_TOKENS,
             n_threads=settings.llamacpp_threads,
             temperature=settings.temperature,
             repeat_penalty=settings.repetition_penalty,

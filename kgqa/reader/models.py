@@ -63,6 +63,9 @@ MODELS: dict[str, ReaderModel] = {
         ),
     )
 }
+# The reader without a model (kgqa.reader.extractive), by the name KGQA_READER__MODEL takes.
+EXTRACTIVE = "extractive"
+# The language model a model backend (llamacpp, transformers) runs when none is named.
 DEFAULT_MODEL = "smollm2-135m"
 
 

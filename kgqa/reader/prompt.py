@@ -38,15 +38,17 @@ def build_prompt(
     max_chars: int = 6000,
     hint: str = "",
 ) -> list[ChatMessage]:
-    """System + recent history + one user turn holding the fenced evidence and the question
+    """System + the history given + one user turn holding the fenced evidence and the question
     (and ``hint``: the options or candidate answers, after it). Evidence is cut to
     ``max_chars`` (about 4 characters per token), whole items first."""
     lines: list[str] = []
     used = 0
     for item in evidence:
+        # A fact's text starts with its subject, its title: said once, the prompt is shorter.
+        titled = item.title and not item.text.startswith(item.title)
         line = (
             f"[{item.n}] {item.title}: {_defang(item.text)}"
-            if item.title
+            if titled
             else f"[{item.n}] {_defang(item.text)}"
         )
         if used + len(line) > max_chars:
@@ -61,7 +63,8 @@ def build_prompt(
     if hint:
         user += f"\n{_defang(hint)}"
     messages = [ChatMessage("system", SYSTEM)]
-    messages.extend(history[-6:])
+    # The caller has already cut the history to ``Settings.chat.history_messages``.
+    messages.extend(history)
     messages.append(ChatMessage("user", user))
     return messages
 

@@ -12,7 +12,7 @@ from kgqa.answers.candidates import Candidate, CandidateSource, compose
 from kgqa.answers.compare import decide_by_words, decide_options, decide_same
 from kgqa.answers.normal import contains, normalise
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
-from kgqa.answers.short import extract_short, first_sentence
+from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
 from kgqa.answers.stopping import cut_repetition
 from kgqa.answers.support import Verdict, check_support
 from kgqa.domain import Passage
@@ -298,6 +298,31 @@ def test_issue_marie_curie_born_in_warsaw_passes() -> None:
     assert answer.text.startswith("Marie Curie was born in Warsaw") and "[1]" in answer.text
 
 
+def test_the_explanation_is_the_evidence_sentence_not_the_reader_s_claim() -> None:
+    # The issue's chatbot answer: the right name inside a false sentence of the reader's.
+    evidence = _evidence(
+        "Who was Marie Curie's husband?",
+        "Marie Curie was born in Warsaw in 1867. She married Pierre Curie in 1895.",
+    )
+    reader = ScriptedReader("Marie Curie was the husband of Pierre Curie. [1]")
+    answer = Answerer(reader, 128, 6000, tagger=TAGS).answer(evidence)
+    assert answer.short == "Pierre Curie"
+    assert answer.text == "She married Pierre Curie in 1895. [1]"
+    assert [c.n for c in answer.citations] == [1]
+
+
+def test_the_explanation_cites_the_item_that_says_the_short_answer() -> None:
+    evidence = _evidence(
+        "Where was Marie Curie born?",
+        "Marie Curie was a physicist and chemist.",
+        "Marie Curie was born in Warsaw in 1867.",
+    )
+    answer = Answerer(ScriptedReader("Warsaw"), 128, 6000, tagger=TAGS).answer(evidence)
+    assert answer.short == "Warsaw"
+    assert answer.text == "Marie Curie was born in Warsaw in 1867. [2]"
+    assert [c.n for c in answer.citations] == [2]
+
+
 def test_yes_no_answer_is_kept_not_turned_into_an_abstention() -> None:
     evidence = _evidence(
         "Are Scott Derrickson and Ed Wood both film directors?",
@@ -400,3 +425,8 @@ def test_a_supported_answer_from_an_unrelated_page_gives_way_to_a_clear_candidat
     tags = TableTagger({"Vellmora": "GPE", "Paris": "GPE", "Zorblax Quintavian": "PERSON"})
     answer = Answerer(ScriptedReader("Paris [2]"), 128, 6000, tagger=tags).answer(evidence)
     assert answer.short == "Vellmora" and [c.n for c in answer.citations] == [1]
+
+
+def test_a_year_question_gets_the_year_of_a_full_date() -> None:
+    assert to_asked_precision("December 10, 1962", "He was born in what year?") == "1962"
+    assert to_asked_precision("3 May 1956", "When was he born?") == "3 May 1956"

@@ -96,3 +96,15 @@ def test_gpu_bench_without_cuda_says_so_and_exits_non_zero() -> None:
     done = _bench("--batches", "1")
     assert done.returncode == 2
     assert "no CUDA device" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_default_reader_is_extractive_and_a_model_backend_still_builds(tmp_path: Path) -> None:
+    from kgqa.reader.extractive import ExtractiveReader
+    from kgqa.reader.factory import build_reader
+    from kgqa.reader.llamacpp import LlamaCppReader
+    from kgqa.settings import ReaderSettings
+
+    assert isinstance(build_reader(ReaderSettings(), tmp_path), ExtractiveReader)
+    gguf = tmp_path / "model.gguf"  # not loaded: building a reader loads nothing
+    built = build_reader(ReaderSettings(backend="llamacpp", model_path=gguf), tmp_path)
+    assert isinstance(built, LlamaCppReader)

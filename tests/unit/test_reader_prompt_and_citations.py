@@ -51,7 +51,8 @@ def test_prompt_numbers_and_fences_the_evidence() -> None:
     history = [ChatMessage("user", f"q{i}") for i in range(10)]
     messages = build_prompt("Where was she born?", evidence, history)
     assert messages[0].role == "system" and ABSTAIN in messages[0].content
-    assert [m.content for m in messages[1:-1]] == [f"q{i}" for i in range(4, 10)]
+    # The history window is the caller's (Settings.chat.history_messages): all of it is kept.
+    assert [m.content for m in messages[1:-1]] == [f"q{i}" for i in range(10)]
     user = messages[-1].content
     assert user.index("<evidence>") < user.index("[1] Doc: Marie Curie") < user.index("</evidence>")
     assert user.rstrip().endswith("Question: Where was she born?")
