@@ -247,28 +247,48 @@ class KGQA:
         top_k: int | None = None,
         evidence: Evidence | None = None,
     ) -> AsyncIterator[StreamEvent]:
-        """The events of ``stream``, produced on a worker thread."""
+        """The events of ``stream``, produced on a worker thread.
+
+        Closing this generator early (a client gone, a deadline passed) stops the worker at its
+        next event: it closes ``stream``, so the answerer and the reader stop being pulled, and
+        the close returns only once the worker has ended, so a caller that holds a slot for the
+        stream (the service's admission) frees it when the generation stopped, not before."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[StreamEvent | BaseException | None] = asyncio.Queue()
+        stop = threading.Event()
+
+        def hand_over(item: StreamEvent | BaseException | None) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the loop closed: nobody is listening any more
+                stop.set()
 
         def produce() -> None:
+            events = self.stream(question, history, top_k, evidence)
             try:
-                for event in self.stream(question, history, top_k, evidence):
-                    loop.call_soon_threadsafe(queue.put_nowait, event)
+                for event in events:
+                    if stop.is_set():
+                        break
+                    hand_over(event)
             except BaseException as e:  # noqa: BLE001 - handed to the consumer
-                loop.call_soon_threadsafe(queue.put_nowait, e)
+                hand_over(e)
             finally:
-                loop.call_soon_threadsafe(queue.put_nowait, None)
+                events.close()
+                hand_over(None)
 
         worker = loop.run_in_executor(None, produce)
-        while True:
-            item = await queue.get()
-            if item is None:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-        await worker
+        try:
+            while True:
+                item = await queue.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            # Shielded: a second cancellation must not leave the worker running unseen.
+            await asyncio.shield(worker)
 
     def conversation(self) -> Conversation:
         return Conversation(self, self.settings.chat.history_messages)

@@ -25,13 +25,15 @@ from kgqa.answering import Answerer
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.graph.factory import open_graph_store
+from kgqa.keyword.factory import build_keyword_search
 from kgqa.reader.base import ChatPrompt, Reader
 from kgqa.reader.factory import build_reader
 from kgqa.retrieval.build import build_retriever
 from kgqa.retrieval.engine import GraphFusedRetriever
 from kgqa.retrieval.store_state import StoreFingerprint
 from kgqa.settings import ReaderSettings, Settings
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorStore
+from kgqa.vectors.factory import build_vector_store
 
 # Characters of evidence per token of the reader's context: English averages about 4 (the
 # usual rule of thumb for BPE tokenizers; not measured on our prompts).
@@ -82,7 +84,7 @@ class ReaderSlot:
 class Components:
     settings: Settings
     store: GraphStore
-    vectors: VectorIndexes
+    vectors: VectorStore
     embedders: Embedders
     fingerprint: StoreFingerprint
     retriever: GraphFusedRetriever
@@ -109,7 +111,9 @@ def build_components(settings: Settings, embedders: Embedders | None = None) -> 
 
 
 def _assemble(settings: Settings, store: GraphStore, embedders: Embedders) -> Components:
-    vectors = VectorIndexes(settings.vectors_dir)
+    # Vector and keyword search live with the graph: inside Neo4j on the server store (every
+    # replica sees one copy), FAISS files and BM25 beside the embedded one.
+    vectors = build_vector_store(settings, store)
     fingerprint = StoreFingerprint(store)
     reader = ReaderSlot(settings.reader, settings.data_dir)
     r = settings.reader
@@ -119,7 +123,9 @@ def _assemble(settings: Settings, store: GraphStore, embedders: Embedders) -> Co
         vectors=vectors,
         embedders=embedders,
         fingerprint=fingerprint,
-        retriever=build_retriever(settings, store, vectors, embedders, fingerprint),
+        retriever=build_retriever(
+            settings, store, vectors, embedders, fingerprint, build_keyword_search(store)
+        ),
         reader=reader,
         answerer=Answerer(reader, r.max_new_tokens, r.context_tokens * _CHARS_PER_TOKEN),
         pipeline=build_pipeline(settings, store, vectors, embedders),

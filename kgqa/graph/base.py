@@ -144,3 +144,9 @@ class GraphStore(Protocol):
         it: a zero-width mention at the chunk start), sorted; entities with none are absent."""
 
     def stats(self) -> GraphStats: ...
+
+    def version(self) -> int:
+        """A number every committed ``write`` and ``delete_documents`` raises (0 for a store
+        never written): one indexed read, so a process reads it before each question and
+        rebuilds what it derived from the store (PageRank matrix, BM25) when it moved, whichever
+        process wrote."""

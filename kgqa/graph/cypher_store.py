@@ -86,6 +86,8 @@ class CypherGraphStore(ABC):
                 tx.run(self._q("delete_chunks"), {"ids": sorted(old_chunks)})
             self._insert(tx, batch)
             orphans = self._remove_orphans(tx, candidates)
+            self._after_insert(tx, batch)
+            self._bump_version(tx)
         new_chunks = {c.id for c in batch.chunks}
         return RemovedIds(chunks=sorted(old_chunks - new_chunks), entities=orphans)
 
@@ -100,7 +102,17 @@ class CypherGraphStore(ABC):
             tx.run(self._q("delete_chunks"), {"ids": sorted(chunks)})
             tx.run(self._q("delete_documents"), {"ids": found})
             orphans = self._remove_orphans(tx, candidates)
+            self._bump_version(tx)
         return RemovedIds(documents=sorted(found), chunks=sorted(chunks), entities=orphans)
+
+    def _after_insert(self, tx: Transaction, batch: GraphBatch) -> None:
+        """What a backend writes with a batch in the same transaction (Neo4j: its vectors)."""
+        del tx, batch  # nothing by default: Ladybug keeps no vectors
+
+    def _bump_version(self, tx: Transaction) -> None:
+        # Last in the transaction: every writer updates this one node, so its lock is held
+        # only from here to the commit (concurrent writers queue on it for that moment only).
+        tx.run(self._q("bump_store_version"), {})
 
     def _document_footprint(self, tx: Transaction, doc_ids: list[str]) -> tuple[set[str], set[str]]:
         chunks = {r[0] for r in tx.run(self._q("get_document_chunk_ids"), {"ids": doc_ids})}
@@ -130,7 +142,10 @@ class CypherGraphStore(ABC):
 
     def _insert(self, tx: Transaction, batch: GraphBatch) -> None:
         self._unwind(tx, "upsert_documents", [_document_row(d) for d in batch.documents])
-        chunk_rows = [_chunk_row(c) for c in batch.chunks]
+        titles = {d.id: d.title for d in batch.documents}
+        # The title goes on each chunk where a full-text index covers it (Neo4j), as BM25
+        # scores "title\ntext"; the Ladybug statement leaves it out.
+        chunk_rows = [_chunk_row(c) | {"title": titles.get(c.doc_id, "")} for c in batch.chunks]
         self._unwind(tx, "create_chunks", chunk_rows)
         self._unwind(tx, "link_chunks", chunk_rows)
         entities = _merge_duplicate_entities(batch.entities)
@@ -230,6 +245,10 @@ class CypherGraphStore(ABC):
         for entity, chunk in self._fetch("get_topic_chunks", ids=list(dict.fromkeys(entity_ids))):
             out.setdefault(str(entity), []).append(str(chunk))
         return {e: sorted(chunks) for e, chunks in out.items()}
+
+    def version(self) -> int:
+        rows = self._fetch("get_store_version")
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def stats(self) -> GraphStats:
         def count(name: str) -> int:

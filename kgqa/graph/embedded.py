@@ -72,8 +72,12 @@ class LadybugGraphStore(CypherGraphStore):
             message = str(e)
             if "lock" in message.lower():
                 raise GraphStoreUnavailable(
-                    f"the graph at {self.path} is in use by another process "
-                    "(stop it, e.g. a running `kgqa serve`, or use another KGQA_DATA_DIR)"
+                    f"the graph at {self.path} is in use by another process (a running "
+                    "`kgqa serve`?); nothing was written. Send the documents to that server "
+                    "(POST /v1/documents, e.g. `curl -F file=@notes.md "
+                    "http://127.0.0.1:8000/v1/documents`), or stop it and run this again, or "
+                    "keep the store in Neo4j (KGQA_GRAPH__BACKEND=neo4j), which any number of "
+                    "processes share"
                 ) from e
             raise GraphStoreUnavailable(f"cannot open the graph at {self.path}: {message}") from e
 

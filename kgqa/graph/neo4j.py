@@ -20,11 +20,17 @@ from neo4j.exceptions import (
     ServiceUnavailable,
 )
 
+from kgqa.domain import GraphBatch
 from kgqa.errors import GraphStoreError, GraphStoreUnavailable
-from kgqa.graph.cypher_store import CypherGraphStore, Rows
+from kgqa.graph.cypher_store import CypherGraphStore, Rows, Transaction
+from kgqa.graph.staged_vectors import StagedVectors
 from kgqa.settings import GraphSettings
 
 logger = logging.getLogger(__name__)
+
+# Vector rows per statement: 2,000 x 384 floats is ~6 MB of Bolt message, where the graph's
+# 20,000-row statements carry a few MB too; not tuned further.
+_VECTOR_ROWS_PER_STATEMENT = 2_000
 
 
 class _Neo4jTransaction:
@@ -63,6 +69,9 @@ class Neo4jGraphStore(CypherGraphStore):
         self._connect_timeout_s = connect_timeout_s
         self._query_timeout_s = query_timeout_s
         self._driver: neo4j.Driver | None = None
+        # Vectors added for chunks and entities (``kgqa.vectors.neo4j``) wait here for the
+        # batch that writes their nodes, and go into the graph in that batch's transaction.
+        self.staged_vectors = StagedVectors()
 
     @classmethod
     def from_settings(cls, graph: GraphSettings) -> Neo4jGraphStore:
@@ -144,12 +153,51 @@ class Neo4jGraphStore(CypherGraphStore):
             raise GraphStoreError(f"Neo4j query failed: {e}") from e
         return [list(r.values()) for r in records]
 
-    def _run_schema(self, statement: str) -> None:
+    def _run_schema(self, statement: str, params: dict[str, Any] | None = None) -> None:
         driver = self._require_driver()
         try:
-            driver.execute_query(statement, database_=self.database)
+            driver.execute_query(statement, params or {}, database_=self.database)
         except ClientError as e:
             raise GraphStoreError(f"schema statement failed: {e}") from e
+
+    # -- for the Neo4j vector and full-text backends (kgqa.vectors.neo4j, kgqa.keyword.neo4j) --
+    def read_query(self, name: str, **params: Any) -> Rows:
+        """Run the read statement ``cypher/neo4j/<name>.cypher`` with ``params``."""
+        return self._fetch(name, **params)
+
+    def write_query(self, name: str, bump_version: bool = True, **params: Any) -> Rows:
+        """Run the write statement ``name`` in its own transaction; the store version moves
+        unless the write changes nothing a reader derives state from (``bump_version``)."""
+        with self._write_transaction() as tx:
+            rows = tx.run(self._q(name), params)
+            if bump_version:
+                self._bump_version(tx)
+        return rows
+
+    def run_schema(self, statement: str, **params: Any) -> None:
+        self._run_schema(statement, params)
+
+    def flush_staged_vectors(self) -> None:
+        """Write vectors staged for nodes that no batch wrote (e.g. re-embedded after a crash)."""
+        staged = self.staged_vectors.take_all()
+        if not staged:
+            return
+        with self._write_transaction() as tx:
+            self._write_vectors(tx, staged)
+            self._bump_version(tx)
+
+    def _after_insert(self, tx: Transaction, batch: GraphBatch) -> None:
+        staged = self.staged_vectors.take(
+            chunk_ids={c.id for c in batch.chunks}, entity_ids={e.id for e in batch.entities}
+        )
+        self._write_vectors(tx, staged)
+
+    def _write_vectors(self, tx: Transaction, staged: StagedVectors.Taken) -> None:
+        for target, rows in staged:
+            query = self._q(f"set_{target.label.lower()}_vectors")
+            step = _VECTOR_ROWS_PER_STATEMENT
+            for i in range(0, len(rows), step):
+                tx.run(query, {"property": target.property, "rows": rows[i : i + step]})
 
     @contextmanager
     def _write_transaction(self) -> Iterator[_Neo4jTransaction]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.relation_examples.match import ExampleMatcher
+from kgqa.retrieval.base import KeywordSearcher
 from kgqa.retrieval.dense import FaissDenseSearch
 from kgqa.retrieval.engine import GraphFusedRetriever, RetrievalParts
 from kgqa.retrieval.entity_names import FaissEntityNameSearch
@@ -20,7 +21,7 @@ from kgqa.retrieval.pagerank import PageRankRanking, PersonalizedPageRank
 from kgqa.retrieval.store_state import HasKbRelations, StoreFingerprint
 from kgqa.retrieval.topic import TopicPageRanking
 from kgqa.settings import Settings
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorStore
 
 # Relation names are English in every KB we read, so relation paths are scored in the English
 # space; the KB answerer embeds the question's texts there too (same space by construction).
@@ -30,10 +31,12 @@ KB_LANGUAGE = "en"
 def build_retriever(
     settings: Settings,
     store: GraphStore,
-    vectors: VectorIndexes,
+    vectors: VectorStore,
     embedders: Embedders,
     fingerprint: StoreFingerprint,
+    keyword: KeywordSearcher | None = None,
 ) -> GraphFusedRetriever:
+    """``keyword`` replaces the BM25 default (the Neo4j store's full-text index: wiring)."""
     r = settings.retrieval
     dense = FaissDenseSearch(vectors)
     kb_space = embedders.space(KB_LANGUAGE)
@@ -42,7 +45,7 @@ def build_retriever(
             store, FaissEntityNameSearch(embedders, vectors), threshold=r.link_threshold
         ),
         dense=dense,
-        keyword=Bm25KeywordSearch(store, fingerprint),
+        keyword=keyword or Bm25KeywordSearch(store, fingerprint),
         facts=KHopFactExpansion(store, r.hops, r.fanout, r.max_facts),
         topics=TopicPageRanking(store, dense),
         graph=PageRankRanking(PersonalizedPageRank(store, damping=r.ppr_damping), fingerprint),

@@ -3,37 +3,24 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from kgqa.graph.base import GraphStore
 
-# Seconds a fingerprint is trusted before the store's counts are read again; writes through
-# KGQA bump it at once, so this only bounds how late a write by another process is seen.
-_FINGERPRINT_TTL_S = 2.0
-
 
 class StoreFingerprint:
-    """The store's counts, re-read at most every ``ttl_s`` seconds: derived indexes (BM25,
-    the PageRank matrix) rebuild when it changes. ``bump()`` forces a re-read after a write."""
+    """The store's version (``GraphStore.version``, raised by every write of any process):
+    derived indexes (BM25, the PageRank matrix, the KB flag) rebuild when it changes. Read from
+    the store on every call, one indexed lookup, so a replica sees another's write from its
+    next question on; ``bump()`` is kept for callers that wrote through this process."""
 
-    def __init__(self, store: GraphStore, ttl_s: float = _FINGERPRINT_TTL_S) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self._store = store
-        self._ttl_s = ttl_s
-        self._value: object = None
-        self._read_at = 0.0
-        self._lock = threading.Lock()
 
     def __call__(self) -> object:
-        with self._lock:
-            now = time.monotonic()
-            if self._value is None or now - self._read_at > self._ttl_s:
-                self._value = tuple(self._store.stats().as_dict().items())
-                self._read_at = now
-            return self._value
+        return self._store.version()
 
     def bump(self) -> None:
-        with self._lock:
-            self._value = None
+        """Nothing to forget: the next call reads the store's version again."""
 
 
 class HasKbRelations:

@@ -13,8 +13,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from kgqa.api import KGQA
 from kgqa.errors import KGQAError
@@ -59,12 +61,26 @@ def create_app(settings: Settings | None = None, kg: KGQA | None = None) -> Fast
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.openapi = lambda: openapi_with_settings(app, settings)  # type: ignore[method-assign]
     install_middleware(app, settings.service.max_body_bytes)
     install_error_handler(app)
     for module in (web, health, ask, chat, documents, entities):
         app.include_router(module.router)
     app.mount("/static", web.static_files(), name="static")
     return app
+
+
+def openapi_with_settings(app: FastAPI, settings: Settings) -> dict[str, Any]:
+    """The OpenAPI schema with the limits of these settings: a question's length is a setting,
+    so the request model carries only the hard ceiling and the schema states the one in force."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        limit = settings.service.max_question_chars
+        schema["components"]["schemas"]["AskRequest"]["properties"]["question"]["maxLength"] = limit
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def warm_up(kg: KGQA) -> None:

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from kgqa.domain import Answer, Document, Entity, Fact
 from kgqa.reader.base import ChatMessage
 
-# The default of ServiceSettings.max_question_chars; the server also enforces the setting.
-MAX_QUESTION_CHARS = 2000
 MAX_MESSAGE_CHARS = 20_000
+# A question's hard ceiling, whatever the settings say; the limit in force is
+# ServiceSettings.max_question_chars (at most this), which KGQA enforces and the app's OpenAPI
+# schema states (kgqa.service.app.openapi_with_settings).
+MAX_QUESTION_CHARS = MAX_MESSAGE_CHARS
 MAX_HISTORY_MESSAGES = 50
 # A chat front-end sends the whole conversation each turn: the history plus the new question.
 MAX_CHAT_MESSAGES = MAX_HISTORY_MESSAGES + 10

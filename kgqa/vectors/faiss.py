@@ -62,6 +62,10 @@ class FaissVectorIndex:
         with self._lock:
             return list(self._labels)
 
+    def missing(self, ids: Sequence[str]) -> list[str]:
+        with self._lock:
+            return [i for i in ids if i not in self._labels]
+
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         """Add vectors; an id already present has its vector replaced."""
         if len(ids) == 0:

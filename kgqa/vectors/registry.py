@@ -9,6 +9,10 @@ from kgqa.vectors.faiss import FaissVectorIndex
 
 
 class VectorIndexes:
+    """FAISS files in ``directory``; saved at checkpoints, so not ``transactional``."""
+
+    transactional = False
+
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._open: dict[str, FaissVectorIndex] = {}

@@ -52,7 +52,8 @@ def test_unanswerable_question_abstains_with_what_was_found(client: TestClient) 
     [
         ({"question": ""}, 400, "empty"),
         ({"question": "   \n "}, 400, "empty"),
-        ({"question": "x" * 5000}, 422, "at most 2000 characters"),
+        ({"question": "x" * 5000}, 400, "the limit is 2000"),  # the setting's default
+        ({"question": "x" * 20_001}, 422, "at most 20000 characters"),  # the hard ceiling
         ({"question": "ok", "top_k": 51}, 422, "top_k"),
         ({"question": "ok", "history": [{"role": "tool", "content": "x"}]}, 422, "role"),
         ({"question": "ok", "history": [{"role": "user", "content": "x"}] * 51}, 422, "history"),
@@ -73,6 +74,44 @@ def test_malformed_json_and_oversized_bodies(client: TestClient) -> None:
     huge = b'{"question": "' + b"a" * (21 * 1024 * 1024) + b'"}'
     r = client.post("/v1/ask", content=huge, headers={"content-type": "application/json"})
     assert r.status_code == 413 and "exceeds the limit" in r.json()["error"]
+
+
+def test_a_chunked_body_is_bounded_as_it_streams(sample_kg: KGQA) -> None:
+    """No Content-Length to check up front: the limit counts the bytes as they arrive."""
+    settings = sample_kg.settings.model_copy(deep=True)
+    settings.service.max_body_bytes = 4096
+
+    def body():
+        yield b'{"question": "'
+        for _ in range(1000):  # 1 MB in all, far past the limit
+            yield b"a" * 1024
+        yield b'"}'
+
+    with TestClient(create_app(settings, kg=sample_kg)) as small:
+        r = small.post("/v1/ask", content=body(), headers={"content-type": "application/json"})
+        assert r.status_code == 413 and "exceeds the limit of 4096" in r.json()["error"]
+        ok = small.post("/v1/ask", content=iter([b'{"question": "Who was Marie Curie?"}']))
+        assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("limit", [100, 5000])
+def test_the_question_limit_is_the_setting(sample_kg: KGQA, limit: int) -> None:
+    """Above the old fixed 2,000 as well as below it; the OpenAPI schema states the setting."""
+    settings = sample_kg.settings.model_copy(deep=True)
+    settings.service.max_question_chars = limit
+    original = sample_kg.settings
+    sample_kg.settings = settings  # KGQA enforces the limit of its own settings
+    try:
+        with TestClient(create_app(settings, kg=sample_kg)) as c:
+            schema = c.get("/openapi.json").json()["components"]["schemas"]["AskRequest"]
+            assert schema["properties"]["question"]["maxLength"] == limit
+            fits = "Where was Marie Curie born? " + "x" * (limit - 29)
+            assert len(fits) == limit - 1
+            assert c.post("/v1/ask", json={"question": fits}).status_code == 200
+            r = c.post("/v1/ask", json={"question": fits + "yy"})
+            assert r.status_code == 400 and f"the limit is {limit}" in r.json()["error"]
+    finally:
+        sample_kg.settings = original
 
 
 def test_cypher_and_prompt_injection_are_data(client: TestClient, sample_kg: KGQA) -> None:

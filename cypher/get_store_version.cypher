@@ -1,0 +1,1 @@
+MATCH (m:StoreMeta {key: 'version'}) RETURN m.version AS version

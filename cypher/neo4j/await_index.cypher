@@ -1,0 +1,1 @@
+CALL db.awaitIndex($index, $timeout_s)

@@ -1,0 +1,2 @@
+MATCH (n:Entity) WHERE n[$property] IS NOT NULL
+RETURN n.id AS id ORDER BY id

@@ -1,0 +1,3 @@
+MATCH (n:Entity) WHERE n.id IN $ids AND n[$property] IS NOT NULL
+REMOVE n[$property]
+RETURN count(n) AS n

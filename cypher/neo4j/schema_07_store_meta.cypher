@@ -1,0 +1,1 @@
+CREATE CONSTRAINT store_meta_key IF NOT EXISTS FOR (m:StoreMeta) REQUIRE m.key IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT vector_space_index IF NOT EXISTS FOR (s:VectorSpace) REQUIRE s.index IS UNIQUE

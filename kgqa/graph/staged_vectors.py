@@ -1,0 +1,72 @@
+"""Vectors waiting for the graph write that creates their nodes (the Neo4j store).
+
+The write path embeds a batch, hands the vectors to the vector index (``add``), then writes the
+batch to the graph. On Neo4j the vectors are node properties under a vector index, so the index's
+``add`` stages them here and ``Neo4jGraphStore.write`` sets them in the batch's own transaction:
+the graph and its vectors commit together or not at all, and no journal is needed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+VectorLabel = Literal["Chunk", "Entity"]
+
+
+@dataclass(slots=True, frozen=True)
+class VectorTarget:
+    """Where vectors of one kind and embedding space live: a node label and a property."""
+
+    label: VectorLabel
+    property: str
+
+
+class StagedVectors:
+    """Thread-safe: the pending vectors of one store, by target and node id (a later ``stage``
+    of the same id replaces the earlier vector, as ``add`` does in FAISS)."""
+
+    Taken = list[tuple[VectorTarget, list[dict[str, Any]]]]
+
+    def __init__(self) -> None:
+        self._pending: dict[VectorTarget, dict[str, list[float]]] = {}
+        self._lock = threading.Lock()
+
+    def stage(self, target: VectorTarget, ids: Sequence[str], vectors: np.ndarray) -> None:
+        rows = np.asarray(vectors, dtype=np.float32).tolist()
+        with self._lock:
+            self._pending.setdefault(target, {}).update(zip(ids, rows, strict=True))
+
+    def discard(self, target: VectorTarget, ids: Iterable[str]) -> None:
+        with self._lock:
+            pending = self._pending.get(target, {})
+            for i in ids:
+                pending.pop(i, None)
+
+    def staged_ids(self, target: VectorTarget) -> set[str]:
+        with self._lock:
+            return set(self._pending.get(target, {}))
+
+    def take(self, chunk_ids: set[str], entity_ids: set[str]) -> Taken:
+        """Remove and return the staged vectors of these chunks and entities."""
+        wanted = {"Chunk": chunk_ids, "Entity": entity_ids}
+        taken: StagedVectors.Taken = []
+        with self._lock:
+            for target, pending in self._pending.items():
+                ids = [i for i in pending if i in wanted[target.label]]
+                if ids:
+                    taken.append((target, [{"id": i, "vector": pending.pop(i)} for i in ids]))
+        return taken
+
+    def take_all(self) -> Taken:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        return [
+            (target, [{"id": i, "vector": v} for i, v in rows.items()])
+            for target, rows in pending.items()
+            if rows
+        ]
