@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import cast
 
 from ingest.chunking import Chunker, cjk_token_counter, minilm_token_counter
 from ingest.extract.base import EntityExtractor
@@ -11,6 +13,7 @@ from ingest.pipeline import IngestPipeline
 from ingest.resolve import EntityResolver
 from ingest.stages import DocumentStages
 from ingest.workers import worker_preparer
+from kgqa.embedding.base import Embedder
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.settings import IngestSettings, Settings
@@ -80,7 +83,9 @@ def build_pipeline(
         store=store,
         vectors=vectors,
         stages=build_stages(settings, embedders),
-        embedder_for=names,
+        # The memo's name and dim are read-only properties of the model it wraps, which the
+        # Protocol's plain attributes do not admit for a type checker.
+        embedder_for=cast(Callable[[str], Embedder], names),
         resolver_for=resolver,
         batch_documents=ing.batch_documents,
         checkpoint_s=ing.vector_checkpoint_s,

@@ -158,6 +158,12 @@ class IngestPipeline:
     def write_batch(self, batch: GraphBatch, vectors_by_lang: Mapping[str, VectorsToAdd]) -> None:
         """Write a prepared batch with the crash-safe ordering described in the module doc."""
         self._begin_journal()
+        removed = self._write_retrying_conflicts(batch, vectors_by_lang)
+        self._drop_vectors(removed)
+        if time.monotonic() - self._saved_at >= self._checkpoint_s:
+            self.checkpoint()
+
+    def _add_vectors(self, vectors_by_lang: Mapping[str, VectorsToAdd]) -> None:
         for lang, pending in vectors_by_lang.items():
             embedder = self._embedder_for(lang)
             if pending.chunk_ids:
@@ -168,17 +174,18 @@ class IngestPipeline:
                 self._vectors.entities(embedder.name, embedder.dim).add(
                     pending.entity_ids, pending.entity_vectors
                 )
-        removed = self._write_retrying_conflicts(batch)
-        self._drop_vectors(removed)
-        if time.monotonic() - self._saved_at >= self._checkpoint_s:
-            self.checkpoint()
 
-    def _write_retrying_conflicts(self, batch: GraphBatch) -> RemovedIds:
-        """The store write, again after a conflict with another writer of the same store: a
-        deadlock, or a document written by both at once (its chunks' uniqueness constraint).
-        The write transaction re-reads what is stored, so the retry replaces the other
-        writer's copy of a shared document with the same content, and MERGE joins entities."""
+    def _write_retrying_conflicts(
+        self, batch: GraphBatch, vectors_by_lang: Mapping[str, VectorsToAdd]
+    ) -> RemovedIds:
+        """The vectors and the store write, again after a conflict with another writer of the
+        same store: a deadlock, or a document written by both at once (its chunks' uniqueness
+        constraint). The write transaction re-reads what is stored, so the retry replaces the
+        other writer's copy of a shared document with the same content, and MERGE joins
+        entities. The vectors are added again because Neo4j's staged vectors are taken by the
+        failed transaction (conflicts only arise there; staging by id is idempotent)."""
         for attempt in range(_WRITE_ATTEMPTS):
+            self._add_vectors(vectors_by_lang)
             try:
                 return self._store.write(batch)
             except GraphStoreError as e:
