@@ -262,8 +262,8 @@ def _last_hop_toward(walkable: EndSets, toward: set[str], cache: StepCache) -> E
                 known.update(sources)
     following: EndSets = {}
     for hops, ends in walkable.items():
-        for hop, sources in leaving.items():
-            if sources is not None and ends.isdisjoint(sources):
+        for hop, leavers in leaving.items():
+            if leavers is not None and ends.isdisjoint(leavers):
                 continue
             bucket = following[(*hops, hop)] = set()
             for entity in ends:
