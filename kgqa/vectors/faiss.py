@@ -17,13 +17,9 @@ import faiss
 import numpy as np
 
 from kgqa.atomic_file import write_atomically
-from kgqa.errors import KGQAError
+from kgqa.vectors.base import VectorIndexError, checked_vectors
 
 _MAGIC = b"KGQAFAI1"
-
-
-class VectorIndexError(KGQAError):
-    """A vector index file is corrupt or does not fit the embedder."""
 
 
 class FaissVectorIndex:
@@ -70,12 +66,7 @@ class FaissVectorIndex:
         """Add vectors; an id already present has its vector replaced."""
         if len(ids) == 0:
             return
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            raise VectorIndexError(
-                f"{self.path.name}: expected {len(ids)} vectors of dim {self.dim}, "
-                f"got shape {vectors.shape}"
-            )
+        vectors = checked_vectors(self.path.name, ids, vectors, self.dim)
         with self._lock:
             self.remove([i for i in ids if i in self._labels])
             labels = np.arange(self._next, self._next + len(ids), dtype=np.int64)

@@ -29,7 +29,7 @@ import numpy as np
 from kgqa.graph.cypher import cypher_dir
 from kgqa.graph.neo4j import Neo4jGraphStore
 from kgqa.graph.staged_vectors import VectorLabel, VectorTarget
-from kgqa.vectors.faiss import VectorIndexError
+from kgqa.vectors.base import VectorIndexError, checked_vectors
 
 _KINDS: dict[str, VectorLabel] = {"passages": "Chunk", "entities": "Entity"}
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,95}")
@@ -70,12 +70,7 @@ class Neo4jVectorIndex:
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            raise VectorIndexError(
-                f"{self.index_name}: expected {len(ids)} vectors of dim {self.dim}, "
-                f"got shape {vectors.shape}"
-            )
+        vectors = checked_vectors(self.index_name, ids, vectors, self.dim)
         self._store.staged_vectors.stage(self._target, ids, vectors)
 
     def remove(self, ids: Iterable[str]) -> int:
