@@ -84,7 +84,8 @@ class FaissVectorIndex:
                 return 0
             for label in labels:
                 del self._ids[label]
-            self._index.remove_ids(np.asarray(labels, dtype=np.int64))
+            # faiss's SWIG wrapper takes an int64 array here (its stubs only list IDSelector).
+            self._index.remove_ids(np.asarray(labels, dtype=np.int64))  # type: ignore[arg-type]
             self._dirty = True
             return len(labels)
 
@@ -133,6 +134,8 @@ class FaissVectorIndex:
             (size,) = struct.unpack("<Q", data[8:16])
             header = json.loads(data[16 : 16 + size])
             index = faiss.deserialize_index(np.frombuffer(data[16 + size :], dtype=np.uint8))
+            if not isinstance(index, faiss.IndexIDMap2):
+                raise ValueError(f"holds a {type(index).__name__}, not an id-mapped index")
         except (ValueError, struct.error, RuntimeError, json.JSONDecodeError) as e:
             raise VectorIndexError(
                 f"the vector index {self.path} is corrupt ({e}); delete it and re-ingest"

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from kgqa.graph.cypher import cypher_dir
+from kgqa.graph.cypher_store import Rows
 from kgqa.graph.neo4j import Neo4jGraphStore
 from kgqa.graph.staged_vectors import VectorLabel, VectorTarget
 from kgqa.vectors.base import VectorIndexError, checked_vectors
@@ -113,7 +114,7 @@ class Neo4jVectorIndex:
         """Write staged vectors whose nodes exist already (no batch of their own)."""
         self._store.flush_staged_vectors()
 
-    def _read(self, name: str, **params: object) -> list[list[object]]:
+    def _read(self, name: str, **params: object) -> Rows:
         return self._store.read_query(
             name.format(self._label), property=self._target.property, **params
         )
