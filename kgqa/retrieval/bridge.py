@@ -180,16 +180,14 @@ class SentenceBridging:
         candidates = sorted({c for e in bridges for c in chunks_of.get(e, ())})
         closeness = self._dense.similarities(query, candidates) if candidates else {}
         pages = self._store.topic_chunks(list(bridges))
-        ranked = [
-            sorted(
-                chunks_of.get(e, ()),
-                key=lambda c, own=set(pages.get(e, ())): (
-                    c not in own,
-                    -closeness.get(c, _NO_VECTOR),
-                    c,
-                ),
+
+        def best(entity: str) -> list[str]:
+            own = set(pages.get(entity, ()))
+            return sorted(
+                chunks_of.get(entity, ()),
+                key=lambda c: (c not in own, -closeness.get(c, _NO_VECTOR), c),
             )[:_CHUNKS_PER_BRIDGE]
-            for e in bridges
-        ]
+
+        ranked = [best(e) for e in bridges]
         order = [cs[i] for i in range(_CHUNKS_PER_BRIDGE) for cs in ranked if len(cs) > i]
         return list(dict.fromkeys(order))
