@@ -105,8 +105,8 @@ def test_the_sentence_closest_to_the_question_names_the_bridge() -> None:
     assert list(bridge.seeds)[0] == "radio"
     assert bridge.seeds["radio"] > bridge.seeds.get("river", 0.0)
     assert "year" not in bridge.seeds and "grace" not in bridge.seeds  # a date; her own
-    # The publisher's chunks, the one closest to the question (based, publisher) first.
-    assert bridge.chunks[0] == "c2"
+    # The path: her chunk that named the publisher, then the publisher's chunks.
+    assert bridge.chunks[:2] == ["c1", "c2"]
 
 
 def test_the_river_question_follows_the_river() -> None:
