@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
+from kgqa.answers.chain import parse_chain, parse_focus
 from kgqa.answers.compare import (
     Decision,
     decide_by_words,
@@ -20,6 +21,7 @@ from kgqa.answers.compare import (
     decide_same,
 )
 from kgqa.answers.condense import condense
+from kgqa.answers.hops import anchor_page, walk
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
@@ -179,7 +181,8 @@ class Answerer:
         fallback: Decision | None = None
         sources = candidate_sources(items, evidence)
         if items and qtype.kind == QuestionKind.WH:
-            candidates = compose(evidence.question, qtype, sources, self._tagger)
+            decision, page = self._follow_chain(evidence.question, sources)
+            candidates = compose(evidence.question, qtype, sources, self._tagger, favoured=page)
         elif items and qtype.kind == QuestionKind.COMPARISON:
             decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
             fallback = decide_by_words(evidence.question, qtype.options, sources)
@@ -202,6 +205,23 @@ class Answerer:
             hint=_hint(qtype, candidates),
         )
         return AnswerPlan(items, qtype, candidates, prompt, decision, fallback)
+
+    def _follow_chain(
+        self, question: str, sources: Sequence[CandidateSource]
+    ) -> tuple[Decision | None, int | None]:
+        """A question about a described entity ("the director of film X"): the answer read
+        along the chain when the evidence holds every hop; else the evidence number of the last
+        page reached (or of the entity a relative clause asks about), whose candidates are
+        favoured: the anchor's page is about another entity."""
+        chain = parse_chain(question)
+        walked = walk(chain, sources, self._tagger) if chain is not None else None
+        if walked is not None and walked.short:
+            return Decision(walked.short, tuple(walked.items), tuple(walked.said)), None
+        reached = walked.page if walked is not None and walked.hops else None
+        focus = parse_focus(question) if reached is None else None
+        if focus is not None:
+            reached = anchor_page(focus, [s for s in sources if s.kind == "passage"])
+        return None, (reached.n if reached is not None else None)
 
     def prompt(
         self, evidence: Evidence, history: Sequence[ChatMessage]
@@ -370,7 +390,8 @@ def _finish_typed(
     if plan.decision is not None:
         # Dates and origins read from each side's own page beat a small reader's choice.
         decided = list(plan.decision.items)
-        support = Support(Verdict.SUPPORTED, plan.decision.short, decided, "decided")
+        reason = "chain" if plan.decision.said else "decided"
+        support = Support(Verdict.SUPPORTED, plan.decision.short, decided, reason)
     if support.verdict == Verdict.REJECTED and plan.fallback is not None:
         chosen = plan.fallback
         support = Support(Verdict.CORRECTED, chosen.short, list(chosen.items), "by words")
@@ -383,7 +404,8 @@ def _finish_typed(
         answer.abstained = True
         answer.text = UNSUPPORTED if answer.unsupported else (reply.strip() or UNSUPPORTED)
         return answer
-    answer.text, cited = explanation(support, plan.qtype, evidence.question, texts)
+    said = plan.decision.said if plan.decision is not None else ()
+    answer.text, cited = explanation(support, plan.qtype, evidence.question, texts, said)
     answer.short = to_asked_precision(support.short, evidence.question)
     answer.citations = [by_n[n].citation() for n in cited]
     return answer
@@ -396,9 +418,12 @@ def _prefer_clear_candidate(
         return support
     top = candidates[0]
     mine = next((c for c in candidates if contains(c.text, support.short)), None)
-    if mine is top or (mine is not None and top.score - mine.score < OVERRIDE_MARGIN):
+    page_first = top.favoured and (mine is None or not mine.favoured)
+    if mine is top:
         return support
-    if mine is None and top.score < OVERRIDE_MARGIN:
+    if not page_first and mine is not None and top.score - mine.score < OVERRIDE_MARGIN:
+        return support
+    if not page_first and mine is None and top.score < OVERRIDE_MARGIN:
         return support
     found = [n for n in top.items if n in texts and contains(texts[n], top.text)]
     if not found:
@@ -411,6 +436,7 @@ def explanation(
     qtype: QuestionType,
     question: str,
     texts: dict[int, str],
+    chain_said: Sequence[str] = (),
 ) -> tuple[str, list[int]]:
     """One or two evidence sentences that say the short answer, cited, and the evidence they
     cite. Never the reader's own sentence: a small reader's sentence states things the
@@ -424,6 +450,10 @@ def explanation(
         return (f"{head}: {said}" if parts else head), [n for n, _ in parts]
     if support.reason == "relation path":  # the path's facts, in order, say it together
         said = " ".join(f"{texts[n]}. [{n}]" for n in support.cited)
+        return said, list(support.cited)
+    if support.reason == "chain" and chain_said:  # each hop's sentence, in order
+        pairs = zip(support.cited, chain_said, strict=True)
+        said = " ".join(f"{s.rstrip('.')}. [{n}]" for n, s in pairs)
         return said, list(support.cited)
     # The cited items first, then any other: the sentence that says the short answer.
     order = [*support.cited, *(n for n in texts if n not in support.cited)]

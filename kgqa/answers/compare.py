@@ -50,6 +50,7 @@ _DATE = re.compile(
     r"|(?:(?P<m3>[A-Z][a-z]+)\s+(?P<y3>\d{3,4}))"
     r"|(?P<y4>\b\d{4}\b)"
 )
+_LIFE = re.compile(r"\b(?:lived|live|living)\s+(longer|shorter)\b", re.I)
 _SAME = re.compile(r"\bsame\s+(nationality|country|citizenship)\b|\bboth\s+from\b", re.I)
 
 
@@ -57,13 +58,18 @@ _SAME = re.compile(r"\bsame\s+(nationality|country|citizenship)\b|\bboth\s+from\
 class Decision:
     short: str
     items: tuple[int, ...]  # the evidence that decided it
+    # The sentence of each item that says it, in order (the explanation), when known.
+    said: tuple[str, ...] = ()
 
 
 def decide_options(
     question: str, options: Sequence[str], sources: Sequence[CandidateSource], tagger: Tagger | None
 ) -> Decision | None:
     """The option whose date is earliest/latest, when the question asks that and every option's
-    date is in the evidence."""
+    date is in the evidence; for "Who lived longer, A or B?", the longer (shorter) life."""
+    span = _LIFE.search(question)
+    if span is not None and len(options) == 2:
+        return _decide_lifespan(question, options, sources, tagger, span.group(1).lower())
     earlier, later = bool(_EARLIER.search(question)), bool(_LATER.search(question))
     if earlier == later or len(options) != 2:
         return None
@@ -81,6 +87,34 @@ def decide_options(
         return None
     best = min(dated) if earlier else max(dated)
     return Decision(best[1], tuple(d[2] for d in dated))
+
+
+def _decide_lifespan(
+    question: str,
+    options: Sequence[str],
+    sources: Sequence[CandidateSource],
+    tagger: Tagger | None,
+    which: str,
+) -> Decision | None:
+    pages = _option_pages(question, options, sources, tagger)
+    if pages is None:
+        return None
+    lives = []
+    for option, page in zip(options, pages, strict=True):
+        born, died = event_date(page.text, "birth"), event_date(page.text, "death")
+        if born is None or died is None or died <= born:
+            return None
+        lives.append((_days(died) - _days(born), option, page.n))
+    if lives[0][0] == lives[1][0]:
+        return None
+    best = max(lives) if which == "longer" else min(lives)
+    return Decision(best[1], tuple(life[2] for life in lives))
+
+
+def _days(date: tuple[int, int, int]) -> int:
+    """Days since year 0, near enough to compare lives (an unknown month or day counts 0)."""
+    year, month, day = date
+    return year * 372 + month * 31 + day
 
 
 def decide_same(
