@@ -16,6 +16,7 @@ from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose,
 from kgqa.answers.chain import parse_chain, parse_focus
 from kgqa.answers.compare import (
     Decision,
+    decide_both,
     decide_by_words,
     decide_options,
     decide_same,
@@ -189,6 +190,8 @@ class Answerer:
         elif items and qtype.kind == QuestionKind.YES_NO:
             entities = named_entities(evidence.question)
             decision = decide_same(evidence.question, entities, sources, self._tagger)
+            if decision is None:
+                decision = decide_both(evidence.question, entities, sources, self._tagger)
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]

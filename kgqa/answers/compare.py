@@ -261,3 +261,72 @@ def decide_by_words(
     if len(scored) < 2 or scored[0][0] == scored[1][0]:
         return None
     return Decision(scored[0][1], tuple(n for _, _, n in scored))
+
+
+# A property a yes/no question says of both entities that a page can contradict: a
+# nationality ("both American documentaries") or a place ("both located in Michigan").
+_PROPERTY_LABELS = frozenset({"NORP", "GPE", "LOC"})
+
+
+def decide_both(
+    question: str,
+    entities: Sequence[str],
+    sources: Sequence[CandidateSource],
+    tagger: Tagger | None,
+) -> Decision | None:
+    """ "yes"/"no" for "Are A and B both <nationality / in place>?": "yes" when each page's
+    head says the property, "no" when one says it and the other's head says another of its
+    kind instead (Nevada where Michigan was asked); undecided otherwise."""
+    if tagger is None or not _BOTH.search(question):
+        return None
+    spans = [(t, label) for t, label in tagger.tag([question])[0] if label in _PROPERTY_LABELS]
+    props = [
+        (t, label) for t, label in spans if page_of(t, sources) is None or _only_named(t, sources)
+    ]
+    if len(props) != 1:
+        return None
+    prop, label = props[0]
+    if label != "NORP" and not _LOCATED.search(question):
+        # "from the United States" is not contradicted by "from Zion, Illinois": only where a
+        # thing is located is said at one level on both pages ("in Elko, Nevada" / Michigan).
+        return None
+    compared = _titles_named(question, sources) or list(entities)
+    compared = [e for e in compared if not contains(e, prop) and not contains(prop, e)]
+    if len(compared) != 2:
+        return None
+    pages = _option_pages(question, compared, sources, tagger)
+    if pages is None or pages[0].n == pages[1].n:
+        return None
+    heads = [" ".join(sentences(p.text)[:2]) for p in pages]
+    says = [contains(h, prop) for h in heads]
+    if all(says):
+        return Decision("yes", (pages[0].n, pages[1].n))
+    if not any(says):
+        return None
+    other = heads[says.index(False)]
+    rivals = [t for t, lab in tagger.tag([other])[0] if lab == label and not contains(t, prop)]
+    if not rivals:
+        return None
+    return Decision("no", (pages[0].n, pages[1].n))
+
+
+_BOTH = re.compile(r"\bboth\b", re.I)
+_LOCATED = re.compile(r"\b(?:located|situated|based|lies|lie)\s+in\b", re.I)
+
+
+def _titles_named(question: str, sources: Sequence[CandidateSource]) -> list[str]:
+    """The evidence titles the question names (without a "(film)" qualifier), longest first,
+    none inside another ("In the Realm of the Hackers", which capitalised runs split)."""
+    names: list[str] = []
+    for s in sources:
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", s.title) if s.kind == "passage" else ""
+        if bare and contains(question, bare) and bare not in names:
+            names.append(bare)
+    names.sort(key=len, reverse=True)
+    return [n for i, n in enumerate(names) if not any(contains(m, n) for m in names[:i])]
+
+
+def _only_named(name: str, sources: Sequence[CandidateSource]) -> bool:
+    """Whether ``name`` has no page of its own (it is named in the text only)."""
+    page = page_of(name, sources)
+    return page is None or not (contains(page.title, name) or contains(name, page.title))

@@ -188,3 +188,44 @@ def test_the_answerer_answers_along_the_chain_citing_each_hop() -> None:
     assert answer.short == "Los Angeles, California" and not answer.abstained
     assert [c.n for c in answer.citations] == [1, 2]
     assert "recorded by American singer Sam Cooke. [1]" in answer.text
+
+
+def test_both_with_a_property_one_page_contradicts_is_no() -> None:
+    from kgqa.answers.compare import decide_both
+
+    pages = [
+        (
+            "In the Realm of the Hackers",
+            "In the Realm of the Hackers is a 2003 Australian "
+            "documentary directed by Kevin Anderson.",
+        ),
+        ("Freakonomics (film)", "Freakonomics is a 2010 American documentary film."),
+        ("Sicko", "Sicko is a 2007 American documentary film by Michael Moore."),
+    ]
+    sources = [CandidateSource(i, "passage", t, x) for i, (t, x) in enumerate(pages, start=1)]
+    tags = TableTagger({"American": "NORP", "Australian": "NORP"})
+    no = decide_both(
+        "Are Freakonomics and In the Realm of the Hackers both American documentaries?",
+        [],
+        sources,
+        tags,
+    )
+    assert no is not None and no.short == "no"
+    yes = decide_both("Are Freakonomics and Sicko both American documentaries?", [], sources, tags)
+    assert yes is not None and yes.short == "yes"
+    # A place the question says a thing is "from" may hold the other page's place: undecided.
+    places = TableTagger({"the United States": "GPE", "Illinois": "GPE"})
+    assert (
+        decide_both(
+            "Are Sicko and Freakonomics both from the United States?",
+            [],
+            [
+                CandidateSource(1, "passage", "Sicko", "Sicko is a film from the United States."),
+                CandidateSource(
+                    2, "passage", "Freakonomics", "Freakonomics is a film from Illinois."
+                ),
+            ],
+            places,
+        )
+        is None
+    )
