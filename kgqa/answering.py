@@ -22,7 +22,7 @@ from kgqa.answers.compare import (
     decide_same,
 )
 from kgqa.answers.condense import condense
-from kgqa.answers.hops import anchor_page, walk
+from kgqa.answers.hops import anchor_page, chunks_of, walk
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
@@ -211,7 +211,7 @@ class Answerer:
 
     def _follow_chain(
         self, question: str, sources: Sequence[CandidateSource]
-    ) -> tuple[Decision | None, int | None]:
+    ) -> tuple[Decision | None, frozenset[int]]:
         """A question about a described entity ("the director of film X"): the answer read
         along the chain when the evidence holds every hop; else the evidence number of the last
         page reached (or of the entity a relative clause asks about), whose candidates are
@@ -219,12 +219,15 @@ class Answerer:
         chain = parse_chain(question)
         walked = walk(chain, sources, self._tagger) if chain is not None else None
         if walked is not None and walked.short:
-            return Decision(walked.short, tuple(walked.items), tuple(walked.said)), None
+            return Decision(walked.short, tuple(walked.items), tuple(walked.said)), frozenset()
+        passages = [s for s in sources if s.kind == "passage"]
         reached = walked.page if walked is not None and walked.hops else None
         focus = parse_focus(question) if reached is None else None
         if focus is not None:
-            reached = anchor_page(focus, [s for s in sources if s.kind == "passage"])
-        return None, (reached.n if reached is not None else None)
+            reached = anchor_page(focus, passages)
+        if reached is None:
+            return None, frozenset()
+        return None, frozenset(c.n for c in chunks_of(reached, passages))
 
     def prompt(
         self, evidence: Evidence, history: Sequence[ChatMessage]

@@ -121,10 +121,10 @@ def compose(
     sources: Sequence[CandidateSource],
     tagger: Tagger | None,
     limit: int = 8,
-    favoured: int | None = None,
+    favoured: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
     """The best ``limit`` candidates of the expected type, best first, none of them named by
-    the question. Those said in evidence item ``favoured`` come first: it is the page of the
+    the question. Those said in the evidence items ``favoured`` come first: it is the page of the
     entity the question describes ("the director of film X" -> the director's page, reached
     by kgqa.answers.hops) or asks about in a relative clause, and the question words other
     pages share are mostly the first hop's, not the answer's."""
@@ -143,7 +143,7 @@ def compose(
                     continue  # "the first season", "annually": dates without a date
                 overlap = len((tokens - set(tokenize(text))) & wanted)
                 score = overlap - RANK_DECAY * rank
-                _add(found, text, kind, score, source.n, sentence, source.n == favoured)
+                _add(found, text, kind, score, source.n, sentence, source.n in favoured)
     for source in sources:
         if source.kind != "fact" or not source.object:
             continue

@@ -75,6 +75,8 @@ class Walk:
 
     hops: list[Hop] = field(default_factory=list)
     page: CandidateSource | None = None  # the last entity's own page, if in the evidence
+    # Every evidence chunk of that page (a long page comes in several), the first first.
+    chunks: list[CandidateSource] = field(default_factory=list)
     short: str = ""
     items: list[int] = field(default_factory=list)
     said: list[str] = field(default_factory=list)  # the sentences cited, one per item
@@ -86,15 +88,16 @@ def walk(chain: Chain, sources: Sequence[CandidateSource], tagger: Tagger | None
     page = anchor_page(chain.anchor, passages)
     if page is None:
         return None
-    out = Walk(page=page)
+    out = Walk(page=page, chunks=chunks_of(page, passages))
     for role in chain.roles:
-        hop = _role_target(page, role, passages, tagger)
+        hop = _role_target(out.chunks, role, passages, tagger)
         if hop is None:
-            out.page = None
+            out.page, out.chunks = None, []
             return out
         out.hops.append(hop)
-        page = _own_page(hop.name, passages, exclude=page.n)
+        page = _own_page(hop.name, passages, exclude=page.title)
         out.page = page
+        out.chunks = chunks_of(page, passages) if page is not None else []
         if page is None:
             break
     if len(out.hops) == len(chain.roles):
@@ -118,11 +121,16 @@ def _title_in(title: str, text: str) -> bool:
     return contains(text, title) or (len(normalise(bare)) > 3 and contains(text, bare))
 
 
+def chunks_of(page: CandidateSource, passages: Sequence[CandidateSource]) -> list[CandidateSource]:
+    """The evidence chunks of ``page``'s document (same title), ``page`` first."""
+    return [page, *(p for p in passages if p.title == page.title and p.n != page.n)]
+
+
 def _own_page(
-    name: str, passages: Sequence[CandidateSource], exclude: int
+    name: str, passages: Sequence[CandidateSource], exclude: str
 ) -> CandidateSource | None:
     key = normalise(name)
-    others = [p for p in passages if p.n != exclude and p.title]
+    others = [p for p in passages if p.title != exclude and p.title]
     for p in others:
         if normalise(_QUALIFIER.sub("", p.title)) == key:
             return p
@@ -135,21 +143,25 @@ def _own_page(
 
 
 def _role_target(
-    page: CandidateSource, role: str, passages: Sequence[CandidateSource], tagger: Tagger | None
+    chunks: Sequence[CandidateSource],
+    role: str,
+    passages: Sequence[CandidateSource],
+    tagger: Tagger | None,
 ) -> Hop | None:
+    page = chunks[0]
     subject = _QUALIFIER.sub("", page.title)
-    titles = [_QUALIFIER.sub("", p.title) for p in passages if p.n != page.n and p.title]
-    parts = sentences(page.text)
+    titles = [_QUALIFIER.sub("", p.title) for p in passages if p.title != page.title and p.title]
+    parts = [(c.n, s) for c in chunks for s in sentences(c.text)]
     for cue in _CUES.get(role, (re.escape(role),)):
         pattern = re.compile(cue, re.I)
-        for sentence in parts:
+        for n, sentence in parts:
             for match in pattern.finditer(sentence):
                 after = sentence[match.end() :]
                 if _PARENTS.fullmatch(match.group(0)):
                     after = _parent(after, role)
                 people = _people(after, titles, subject, tagger) or _leading_name(after)
                 if people:
-                    return Hop(people[0], page.n, sentence)
+                    return Hop(people[0], n, sentence)
     return None
 
 
@@ -203,11 +215,14 @@ def _answer(out: Walk, attribute: Attribute, tagger: Tagger | None) -> None:
         if out.page is not None:
             cited.append((out.page.n, sentences(out.page.text)[0]))
     elif out.page is not None and attribute != Attribute.OTHER:
-        found = read_attribute(out.page.text, attribute, tagger)
-        if found is None:
+        for chunk in out.chunks:
+            found = read_attribute(chunk.text, attribute, tagger)
+            if found is not None:
+                out.short = found.value
+                cited.append((chunk.n, found.sentence))
+                break
+        if not out.short:
             return
-        out.short = found.value
-        cited.append((out.page.n, found.sentence))
     else:
         return
     seen: set[int] = set()
