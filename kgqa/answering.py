@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
-from kgqa.answers.chain import parse_chain, parse_focus
+from kgqa.answers.chain import Attribute, parse_chain, parse_focus
 from kgqa.answers.compare import (
     Decision,
     decide_both,
@@ -182,8 +182,14 @@ class Answerer:
         fallback: Decision | None = None
         sources = candidate_sources(items, evidence)
         if items and qtype.kind == QuestionKind.WH:
-            decision, page = self._follow_chain(evidence.question, sources)
-            candidates = compose(evidence.question, qtype, sources, self._tagger, favoured=page)
+            chain = parse_chain(evidence.question)
+            if chain is not None and chain.attribute == Attribute.OTHER:
+                # "What was the father of X voted to be?": "father" names a hop, not the type.
+                qtype = replace(qtype, answer_type=AnswerType.ANY)
+            decision, page, hops = self._follow_chain(evidence.question, sources)
+            candidates = compose(
+                evidence.question, qtype, sources, self._tagger, favoured=page, exclude=hops
+            )
         elif items and qtype.kind == QuestionKind.COMPARISON:
             decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
             fallback = decide_by_words(evidence.question, qtype.options, sources)
@@ -211,23 +217,26 @@ class Answerer:
 
     def _follow_chain(
         self, question: str, sources: Sequence[CandidateSource]
-    ) -> tuple[Decision | None, frozenset[int]]:
+    ) -> tuple[Decision | None, frozenset[int], tuple[str, ...]]:
         """A question about a described entity ("the director of film X"): the answer read
-        along the chain when the evidence holds every hop; else the evidence number of the last
+        along the chain when the evidence holds every hop; else the evidence numbers of the last
         page reached (or of the entity a relative clause asks about), whose candidates are
-        favoured: the anchor's page is about another entity."""
+        favoured (the anchor's page is about another entity), and the names of the entities
+        passed on the way, which are not the answer."""
         chain = parse_chain(question)
         walked = walk(chain, sources, self._tagger) if chain is not None else None
         if walked is not None and walked.short:
-            return Decision(walked.short, tuple(walked.items), tuple(walked.said)), frozenset()
+            decision = Decision(walked.short, tuple(walked.items), tuple(walked.said))
+            return decision, frozenset(), ()
         passages = [s for s in sources if s.kind == "passage"]
         reached = walked.page if walked is not None and walked.hops else None
+        passed = tuple(h.name for h in walked.hops) if walked is not None else ()
         focus = parse_focus(question) if reached is None else None
         if focus is not None:
             reached = anchor_page(focus, passages)
         if reached is None:
-            return None, frozenset()
-        return None, frozenset(c.n for c in chunks_of(reached, passages))
+            return None, frozenset(), passed
+        return None, frozenset(c.n for c in chunks_of(reached, passages)), (*passed, reached.title)
 
     def prompt(
         self, evidence: Evidence, history: Sequence[ChatMessage]

@@ -122,12 +122,14 @@ def compose(
     tagger: Tagger | None,
     limit: int = 8,
     favoured: frozenset[int] = frozenset(),
+    exclude: Sequence[str] = (),
 ) -> list[Candidate]:
     """The best ``limit`` candidates of the expected type, best first, none of them named by
     the question. Those said in the evidence items ``favoured`` come first: it is the page of the
     entity the question describes ("the director of film X" -> the director's page, reached
     by kgqa.answers.hops) or asks about in a relative clause, and the question words other
-    pages share are mostly the first hop's, not the answer's."""
+    pages share are mostly the first hop's, not the answer's. Names in ``exclude`` (the
+    entities a question's chain passes through) are not candidates."""
     wanted = set(tokenize(question))
     found: dict[str, Candidate] = {}
     passages = [s for s in sources if s.kind == "passage"]
@@ -138,6 +140,8 @@ def compose(
             for text, label in spans:
                 kind = LABEL_TYPES.get(label, AnswerType.ANY)
                 if not fits(kind, qtype.answer_type) or _named_by(text, question):
+                    continue
+                if any(same_entity(x, text) for x in exclude):
                     continue
                 if kind in (AnswerType.DATE, AnswerType.NUMBER) and not _DIGIT.search(text):
                     continue  # "the first season", "annually": dates without a date
@@ -184,6 +188,13 @@ def _dedupe(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
         if (text, label) not in keep:
             keep.append((text, label))
     return keep
+
+
+def same_entity(a: str, b: str) -> bool:
+    """Whether one name's words are all in the other ("Peter Schmeichel", "Peter Bolesław
+    Schmeichel MBE")."""
+    x, y = set(normalise(a).split()), set(normalise(b).split())
+    return bool(x and y) and (x <= y or y <= x)
 
 
 def _named_by(text: str, question: str) -> bool:

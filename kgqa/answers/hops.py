@@ -157,21 +157,34 @@ def _role_target(
         for n, sentence in parts:
             for match in pattern.finditer(sentence):
                 after = sentence[match.end() :]
+                whole = after
                 if _PARENTS.fullmatch(match.group(0)):
                     after = _parent(after, role)
                 people = _people(after, titles, subject, tagger) or _leading_name(after)
+                if role == "father" and after != whole:
+                    # "son of former Manchester United and Danish goalkeeper Peter Schmeichel":
+                    # the "and" may be inside the description, not between two parents.
+                    people += [
+                        p for p in _people(whole, titles, subject, tagger) if p not in people
+                    ]
                 if people:
-                    return Hop(people[0], n, sentence)
+                    # A person with a page in the evidence before one without ("Manchester
+                    # United", tagged PERSON by the small model, has none here).
+                    paged = [p for p in people if _own_page(p, passages, page.title) is not None]
+                    return Hop((paged or people)[0], n, sentence)
     return None
 
 
 def _parent(text: str, role: str) -> str:
     """The father's or the mother's part of "(son) of A and (his wife) B, ..."."""
     clause = _CLAUSE.split(text, maxsplit=1)[0]
-    parts = _AND.split(clause, maxsplit=1)
-    if role == "mother":
-        return parts[1] if len(parts) > 1 else ""
-    return parts[0]
+    match = _AND.search(clause)
+    if match is None:
+        return "" if role == "mother" else clause
+    first, second = clause[: match.start()], clause[match.end() :]
+    if "husband" in match.group(0).lower():  # "of A and her husband B": B is the father
+        first, second = second, first
+    return second if role == "mother" else first
 
 
 def _leading_name(text: str) -> list[str]:

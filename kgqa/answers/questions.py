@@ -145,6 +145,9 @@ def _answer_type(text: str) -> AnswerType:
 def _noun_type(rest: list[str]) -> AnswerType:
     """The type named by the first nouns after what/which ("which film's director" -> any,
     "what year" -> date, "which country is X from" -> place)."""
+    copula = len(rest) > 2 and rest[0].lower() in ("is", "was", "are", "were")
+    if copula and rest[1].lower() in ("the", "a", "an"):
+        rest = rest[2:]  # "What is the date of death of ...": the noun after "is the"
     for word in rest[:_NOUN_WINDOW]:
         key = re.sub(r"[^\w]", "", word.lower())
         if key.endswith("s") and key[:-1] in _NOUN_TYPES and key not in _NOUN_TYPES:
