@@ -8,12 +8,20 @@ Evidence numbering is shared by the prompt, the citations and the API response: 
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
-from kgqa.answers.chain import Attribute, parse_chain, parse_focus
+from kgqa.answers.candidates import (
+    Candidate,
+    CandidateSource,
+    Tagger,
+    compose,
+    same_entity,
+    sentences,
+)
+from kgqa.answers.chain import Attribute, Chain, parse_chain, parse_focus
 from kgqa.answers.compare import (
     Decision,
     decide_both,
@@ -22,7 +30,7 @@ from kgqa.answers.compare import (
     decide_same,
 )
 from kgqa.answers.condense import condense
-from kgqa.answers.hops import anchor_page, chunks_of, walk
+from kgqa.answers.hops import Walk, anchor_page, chunks_of, walk
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
@@ -145,6 +153,48 @@ OVERRIDE_MARGIN = 2.0
 MIN_CANDIDATE_SCORE = 1.0
 
 
+# The passages retrieval finds for a name (the entity a chain question needs next).
+PageLookup = Callable[[str], Sequence[Passage]]
+# Look-ups per question: a two-role chain ("the father of the director of film X") needs two
+# pages beyond the anchor's.
+LOOKUPS = 2
+# Words added to a look-up for the chunk of a page that says an attribute.
+_ATTRIBUTE_WORDS: dict[Attribute, str] = {
+    Attribute.BIRTH_PLACE: "born in",
+    Attribute.BIRTH_DATE: "born",
+    Attribute.DEATH_PLACE: "died in",
+    Attribute.DEATH_DATE: "died",
+    Attribute.BURIAL_PLACE: "buried",
+    Attribute.NATIONALITY: "nationality",
+    Attribute.COUNTRY: "country",
+    Attribute.EDUCATION: "studied at",
+    Attribute.EMPLOYER: "worked at",
+    Attribute.AWARD: "award",
+}
+
+
+def _wanted_page(chain: Chain, walked: Walk | None) -> tuple[str, str] | None:
+    """(whose page, the query) the chain needs next, or None when it needs nothing found."""
+    if walked is None:
+        return chain.anchor, chain.anchor
+    if walked.short:
+        return None
+    if walked.page is None:
+        if not walked.hops:
+            return None  # the anchor's page does not say the role
+        name = walked.hops[-1].name
+        return name, name
+    if len(walked.hops) == len(chain.roles) and chain.attribute in _ATTRIBUTE_WORDS:
+        title = walked.page.title
+        return title, f"{title} {_ATTRIBUTE_WORDS[chain.attribute]}"
+    return None
+
+
+def _is_page_of(title: str, name: str) -> bool:
+    bare = re.sub(r"\s*\([^)]*\)\s*$", "", title)
+    return bool(bare) and (same_entity(bare, name) or contains(name, bare))
+
+
 @dataclass(slots=True)
 class AnswerPlan:
     """What the answer stage knows before the reader speaks."""
@@ -157,6 +207,8 @@ class AnswerPlan:
     decision: Decision | None = None
     # The option to give when the reader names none (the page sharing most question words).
     fallback: Decision | None = None
+    # The evidence answered from: the retrieved one, plus any page looked up for a chain.
+    evidence: Evidence | None = None
 
 
 class Answerer:
@@ -168,13 +220,16 @@ class Answerer:
         max_new_tokens: int,
         context_chars: int,
         tagger: Tagger | None = None,
+        lookup: PageLookup | None = None,
     ) -> None:
         self._reader = reader
+        self._lookup = lookup
         self._max_new_tokens = min(max_new_tokens, ANSWER_TOKENS)
         self._context_chars = min(context_chars, ANSWER_CONTEXT_CHARS)
         self._tagger: Tagger = tagger if tagger is not None else SpacyTagger()
 
     def plan(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> AnswerPlan:
+        evidence = self._complete(evidence)
         items = evidence_items(evidence)
         qtype = classify(evidence.question)
         candidates: list[Candidate] = []
@@ -183,7 +238,11 @@ class Answerer:
         sources = candidate_sources(items, evidence)
         if items and qtype.kind == QuestionKind.WH:
             chain = parse_chain(evidence.question)
-            if chain is not None and chain.attribute == Attribute.OTHER:
+            if (
+                chain is not None
+                and chain.attribute == Attribute.OTHER
+                and qtype.answer_type == AnswerType.PERSON
+            ):
                 # "What was the father of X voted to be?": "father" names a hop, not the type.
                 qtype = replace(qtype, answer_type=AnswerType.ANY)
             decision, page, hops = self._follow_chain(evidence.question, sources)
@@ -213,7 +272,32 @@ class Answerer:
             max_chars=self._context_chars,
             hint=_hint(qtype, candidates),
         )
-        return AnswerPlan(items, qtype, candidates, prompt, decision, fallback)
+        return AnswerPlan(items, qtype, candidates, prompt, decision, fallback, evidence)
+
+    def _complete(self, evidence: Evidence) -> Evidence:
+        """The evidence with the pages a chain question needs and retrieval did not bring:
+        the anchor's, the next hop's ("the director of film X": the director's page), or the
+        chunk of the last page that says the attribute asked. At most LOOKUPS look-ups, each
+        keeping only the looked-up entity's own chunks."""
+        if self._lookup is None or classify(evidence.question).kind != QuestionKind.WH:
+            return evidence
+        chain = parse_chain(evidence.question)
+        if chain is None:
+            return evidence
+        for _ in range(LOOKUPS):
+            sources = candidate_sources(evidence_items(evidence), evidence)
+            walked = walk(chain, sources, self._tagger)
+            wanted = _wanted_page(chain, walked)
+            if wanted is None:
+                return evidence
+            name, query = wanted
+            have = {p.chunk_id for p in evidence.passages}
+            found = [p for p in self._lookup(query) if p.chunk_id not in have]
+            new = [p for p in found if _is_page_of(p.title, name)]
+            if not new:
+                return evidence
+            evidence = replace(evidence, passages=[*evidence.passages, *new])
+        return evidence
 
     def _follow_chain(
         self, question: str, sources: Sequence[CandidateSource]
@@ -246,6 +330,7 @@ class Answerer:
 
     def answer(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> Answer:
         plan = self.plan(evidence, history)
+        evidence = plan.evidence or evidence
         if not plan.items:
             return self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
         if plan.decision is not None:  # the evidence settled it: no reader needed
@@ -263,6 +348,7 @@ class Answerer:
         self, evidence: Evidence, history: Sequence[ChatMessage] = ()
     ) -> Iterator[StreamEvent]:
         plan = self.plan(evidence, history)
+        evidence = plan.evidence or evidence
         yield StreamEvent("evidence", items=tuple(plan.items))
         if not plan.items:
             answer = self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
