@@ -24,10 +24,15 @@ from kgqa.answers.candidates import (
 from kgqa.answers.chain import Attribute, Chain, parse_chain, parse_focus
 from kgqa.answers.compare import (
     Decision,
+    asks_same_origin,
+    date_event,
     decide_both,
     decide_by_words,
+    decide_dated,
     decide_options,
     decide_same,
+    parse_date,
+    role_asked,
 )
 from kgqa.answers.condense import condense
 from kgqa.answers.hops import Walk, anchor_page, chunks_of, walk
@@ -173,6 +178,31 @@ _ATTRIBUTE_WORDS: dict[Attribute, str] = {
 }
 
 
+def question_chains(question: str) -> list[Chain]:
+    """The chains a question asks along: its own ("Where was the director of film X born?"),
+    or one per side of a comparison about a role ("Which film has the director born first,
+    A or B?": A -> director -> birth date, and the same from B)."""
+    qtype = classify(question)
+    if qtype.kind == QuestionKind.WH:
+        chain = parse_chain(question)
+        return [chain] if chain is not None else []
+    role = role_asked(question)
+    if role is None:
+        return []
+    if qtype.kind == QuestionKind.COMPARISON:
+        attribute = _DATE_ATTRIBUTES.get(date_event(question))
+        if attribute is None:
+            return []
+        return [Chain(option, (role,), attribute) for option in qtype.options]
+    if qtype.kind == QuestionKind.YES_NO and asks_same_origin(question):
+        named = named_entities(question)
+        return [Chain(e, (role,), Attribute.NATIONALITY) for e in named[:2]]
+    return []
+
+
+_DATE_ATTRIBUTES = {"birth": Attribute.BIRTH_DATE, "death": Attribute.DEATH_DATE}
+
+
 def _wanted_page(chain: Chain, walked: Walk | None) -> tuple[str, str] | None:
     """(whose page, the query) the chain needs next, or None when it needs nothing found."""
     if walked is None:
@@ -250,7 +280,9 @@ class Answerer:
                 evidence.question, qtype, sources, self._tagger, favoured=page, exclude=hops
             )
         elif items and qtype.kind == QuestionKind.COMPARISON:
-            decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
+            decision = self._compare_along_chains(evidence.question, qtype.options, sources)
+            if decision is None:
+                decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
             fallback = decide_by_words(evidence.question, qtype.options, sources)
         elif items and qtype.kind == QuestionKind.YES_NO:
             entities = named_entities(evidence.question)
@@ -275,29 +307,43 @@ class Answerer:
         return AnswerPlan(items, qtype, candidates, prompt, decision, fallback, evidence)
 
     def _complete(self, evidence: Evidence) -> Evidence:
-        """The evidence with the pages a chain question needs and retrieval did not bring:
-        the anchor's, the next hop's ("the director of film X": the director's page), or the
-        chunk of the last page that says the attribute asked. At most LOOKUPS look-ups, each
-        keeping only the looked-up entity's own chunks."""
-        if self._lookup is None or classify(evidence.question).kind != QuestionKind.WH:
+        """The evidence with the pages a chain needs and retrieval did not bring: the
+        anchor's, the next hop's ("the director of film X": the director's page), or the chunk
+        of the last page that says the attribute asked. At most LOOKUPS look-ups per chain,
+        each keeping only the looked-up entity's own chunks."""
+        if self._lookup is None:
             return evidence
-        chain = parse_chain(evidence.question)
-        if chain is None:
-            return evidence
-        for _ in range(LOOKUPS):
-            sources = candidate_sources(evidence_items(evidence), evidence)
-            walked = walk(chain, sources, self._tagger)
-            wanted = _wanted_page(chain, walked)
-            if wanted is None:
-                return evidence
-            name, query = wanted
-            have = {p.chunk_id for p in evidence.passages}
-            found = [p for p in self._lookup(query) if p.chunk_id not in have]
-            new = [p for p in found if _is_page_of(p.title, name)]
-            if not new:
-                return evidence
-            evidence = replace(evidence, passages=[*evidence.passages, *new])
+        for chain in question_chains(evidence.question):
+            for _ in range(LOOKUPS):
+                sources = candidate_sources(evidence_items(evidence), evidence)
+                wanted = _wanted_page(chain, walk(chain, sources, self._tagger))
+                if wanted is None:
+                    break
+                name, query = wanted
+                have = {p.chunk_id for p in evidence.passages}
+                found = [p for p in self._lookup(query) if p.chunk_id not in have]
+                new = [p for p in found if _is_page_of(p.title, name)]
+                if not new:
+                    break
+                evidence = replace(evidence, passages=[*evidence.passages, *new])
         return evidence
+
+    def _compare_along_chains(
+        self, question: str, options: Sequence[str], sources: Sequence[CandidateSource]
+    ) -> Decision | None:
+        """ "Which film has the director born first, A or B?": each side's date read along its
+        chain; None unless both are found."""
+        chains = question_chains(question)
+        if len(chains) != 2:
+            return None
+        dated = []
+        for option, chain in zip(options, chains, strict=True):
+            walked = walk(chain, sources, self._tagger)
+            date = parse_date(walked.short) if walked is not None and walked.short else None
+            if walked is None or date is None:
+                return None
+            dated.append((date, option, walked))
+        return decide_dated(question, dated)
 
     def _follow_chain(
         self, question: str, sources: Sequence[CandidateSource]

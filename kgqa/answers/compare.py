@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kgqa.answers.candidates import CandidateSource, Tagger, sentences
+
+if TYPE_CHECKING:
+    from kgqa.answers.hops import Walk as Walked
 from kgqa.answers.normal import contains, normalise
 from kgqa.keyword.tokenize import tokenize
 
@@ -330,3 +334,41 @@ def _only_named(name: str, sources: Sequence[CandidateSource]) -> bool:
     """Whether ``name`` has no page of its own (it is named in the text only)."""
     page = page_of(name, sources)
     return page is None or not (contains(page.title, name) or contains(name, page.title))
+
+
+def role_asked(question: str) -> str | None:
+    """The role a comparison or a yes/no question asks about ("the director of ..."), if any."""
+    match = _ROLE.search(question)
+    return match.group(1).lower() if match else None
+
+
+def date_event(question: str) -> str:
+    """ "death", "birth" or "" (released, founded, ...): the date a comparison compares."""
+    return "death" if _DEATH.search(question) else "birth" if _BIRTH.search(question) else ""
+
+
+def asks_same_origin(question: str) -> bool:
+    return bool(_SAME.search(question))
+
+
+def parse_date(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of the first date in ``text``; 0 for a part it does not say."""
+    return _first(text)
+
+
+def decide_dated(
+    question: str, dated: Sequence[tuple[tuple[int, int, int], str, Walked]]
+) -> Decision | None:
+    """The option whose date is the earliest (latest), citing each side's chain."""
+    earlier, later = bool(_EARLIER.search(question)), bool(_LATER.search(question))
+    if earlier == later or len(dated) != 2 or dated[0][0] == dated[1][0]:
+        return None
+    best = min(dated, key=lambda d: d[0]) if earlier else max(dated, key=lambda d: d[0])
+    items: list[int] = []
+    said: list[str] = []
+    for _, _, walked in dated:
+        for n, sentence in zip(walked.items, walked.said, strict=True):
+            if n not in items:
+                items.append(n)
+                said.append(sentence)
+    return Decision(best[1], tuple(items), tuple(said))
