@@ -203,6 +203,37 @@ def question_chains(question: str) -> list[Chain]:
 _DATE_ATTRIBUTES = {"birth": Attribute.BIRTH_DATE, "death": Attribute.DEATH_DATE}
 
 
+# "the company that Sachin Warrier worked for", "a university that is located in": the question
+# asks about an entity it describes by its relation to the one it names.
+DESCRIBED = re.compile(
+    r"\b(?:the|a|an|this)\s+(?:[a-z][\w\-]*\s+){0,3}?(?:that|which|who|whom|where|whose)\b"
+)
+# Bridge pages favoured for a described entity: more spread the favour too thin.
+BRIDGE_PAGES = 3
+
+
+def _bridge_pages(
+    question: str, passages: Sequence[CandidateSource]
+) -> tuple[frozenset[int], tuple[str, ...]]:
+    """The chunks of the pages the named entity's page names (the described entity is one of
+    them), and the names not to answer with (the named entity's)."""
+    anchor = anchor_page(question, passages)
+    if anchor is None:
+        return frozenset(), ()
+    own = chunks_of(anchor, passages)
+    text = " ".join(c.text for c in own)
+    bridges: list[CandidateSource] = []
+    for p in passages:
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", p.title)
+        if p.title == anchor.title or not bare or any(b.title == p.title for b in bridges):
+            continue
+        if contains(text, bare):
+            bridges.append(p)
+    chosen = bridges[:BRIDGE_PAGES]
+    favoured = frozenset(c.n for b in chosen for c in chunks_of(b, passages))
+    return favoured, (anchor.title,)
+
+
 def _wanted_page(chain: Chain, walked: Walk | None) -> tuple[str, str] | None:
     """(whose page, the query) the chain needs next, or None when it needs nothing found."""
     if walked is None:
@@ -364,6 +395,8 @@ class Answerer:
         focus = parse_focus(question) if reached is None else None
         if focus is not None:
             reached = anchor_page(focus, passages)
+        if reached is None and (chain is None or walked is None) and DESCRIBED.search(question):
+            return None, *_bridge_pages(question, passages)
         if reached is None:
             return None, frozenset(), passed
         return None, frozenset(c.n for c in chunks_of(reached, passages)), (*passed, reached.title)
