@@ -229,3 +229,51 @@ def test_both_with_a_property_one_page_contradicts_is_no() -> None:
         )
         is None
     )
+
+
+def _passages(pages: Sequence[tuple[str, str]], start: int = 1) -> list[Passage]:
+    return [
+        Passage(f"d{i}#0", f"d{i}", title, text, 0, len(text))
+        for i, (title, text) in enumerate(pages, start=start)
+    ]
+
+
+def test_a_missing_hop_page_is_looked_up_by_name() -> None:
+    question = "When was the director of film Battle In Seattle born?"
+    retrieved = _passages(PAGES[:1])
+    library = {p.title: p for p in _passages(PAGES, start=10)}
+    asked: list[str] = []
+
+    def lookup(name: str) -> list[Passage]:
+        asked.append(name)
+        # What a retriever returns for a name: its page, and a page about something else.
+        return [p for t, p in library.items() if t in (name, "Sam Cooke")]
+
+    tags = TableTagger({"Stuart Townsend": "PERSON"})
+    answerer = Answerer(ExtractiveReader(), 32, 6000, tagger=tags, lookup=lookup)
+    answer = answerer.answer(Evidence(question=question, passages=retrieved))
+    assert asked == ["Stuart Townsend"]
+    assert answer.short == "15 December 1972"
+    assert [c.title for c in answer.citations] == ["Battle in Seattle", "Stuart Townsend"]
+    # Only the looked-up entity's own page joins the evidence.
+    assert "Sam Cooke" not in {p.title for p in answer.passages}
+
+
+def test_a_described_entity_is_answered_from_the_page_the_named_one_names() -> None:
+    question = "Where is the company that Sachin Warrier worked for headquartered?"
+    pages = [
+        (
+            "Sachin Warrier",
+            "Sachin Warrier is a playback singer from Kochi. He worked as a "
+            "software engineer at Tata Consultancy Services in Kochi.",
+        ),
+        (
+            "Tata Consultancy Services",
+            "Tata Consultancy Services is an IT company headquartered in Mumbai.",
+        ),
+    ]
+    tags = TableTagger({"Kochi": "GPE", "Mumbai": "GPE", "Tata Consultancy Services": "ORG"})
+    answer = Answerer(ExtractiveReader(), 32, 6000, tagger=tags).answer(
+        Evidence(question=question, passages=_passages(pages))
+    )
+    assert answer.short == "Mumbai" and [c.n for c in answer.citations] == [2]
