@@ -174,15 +174,20 @@ class SentenceBridging:
     def _bridge_chunks(
         self, query: Query, bridges: Sequence[str], chunks_of: Mapping[str, Sequence[str]]
     ) -> list[str]:
-        """Per bridge (in activation order), its chunks closest to the question; each bridge's
-        best chunk before any bridge's second."""
+        """Per bridge (in activation order), its own page first (the chunks the store holds
+        as about it, where documents have titles), then its chunks closest to the question;
+        each bridge's best chunk before any bridge's second."""
         candidates = sorted({c for e in bridges for c in chunks_of.get(e, ())})
         closeness = self._dense.similarities(query, candidates) if candidates else {}
-        ranked = [
-            sorted(chunks_of.get(e, ()), key=lambda c: (-closeness.get(c, _NO_VECTOR), c))[
-                :_CHUNKS_PER_BRIDGE
-            ]
-            for e in bridges
-        ]
+        pages = self._store.topic_chunks(list(bridges))
+
+        def best(entity: str) -> list[str]:
+            own = set(pages.get(entity, ()))
+            return sorted(
+                chunks_of.get(entity, ()),
+                key=lambda c: (c not in own, -closeness.get(c, _NO_VECTOR), c),
+            )[:_CHUNKS_PER_BRIDGE]
+
+        ranked = [best(e) for e in bridges]
         order = [cs[i] for i in range(_CHUNKS_PER_BRIDGE) for cs in ranked if len(cs) > i]
         return list(dict.fromkeys(order))
