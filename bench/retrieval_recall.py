@@ -83,9 +83,7 @@ def main() -> None:
     for spec in args.variant or ["default:"]:
         name, changes = _variant(spec)
         # Validated like a setting read from the environment (an int field gets an int).
-        retrieval = type(base.retrieval).model_validate(
-            {**base.retrieval.model_dump(), **changes}
-        )
+        retrieval = type(base.retrieval).model_validate({**base.retrieval.model_dump(), **changes})
         with KGQA.open(base.model_copy(update={"retrieval": retrieval})) as kg:
             full = _recall(kg, questions, split.gold_by, dense_only=False)
         print(json.dumps({"variant": name, **changes, **common, **full}), flush=True)

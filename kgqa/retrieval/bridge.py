@@ -21,7 +21,7 @@ Two Dollar Radio's chunks (its own page among them, which names it) rank next.
 The constants below were set by hand (2026-12-02), not tuned, and measured together with the
 weights in RetrievalSettings (README, "Retrieval: sentence bridge and embedders"): R@5 on 150
 2Wiki questions 89.8 -> 91.0, on hotpotqa-dev 87.7 -> 86.8; with the own page, the path's
-starts, 3 first-round chunks and weight 2 (2026-12-03) 94.0 and 89.6.
+starts, 3 first-round chunks and weight 2 (2026-12-02, second session) 94.0 and 89.6.
 """
 
 from __future__ import annotations
