@@ -13,6 +13,7 @@ load average beside the latency; ``--misses DIR`` writes each split's misses as 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from kgqa.api import KGQA
-from kgqa.evaluation.datasets import Split, load_splits
+from kgqa.evaluation.datasets import METAQA_HELD_OUT, Split, load_splits
 from kgqa.evaluation.metrics import kb_name, set_f1
 from kgqa.relation_examples.learn import QaPair
 from kgqa.settings import Settings
@@ -86,6 +87,17 @@ def _score(kg: KGQA, split: Split, misses: Path | None) -> dict:
     }
 
 
+def _held_out(split: Split, sample: int, seed: int) -> Split:
+    """A split without training data as MetaQA dev is used: every ``METAQA_HELD_OUT``-th
+    question scored (``sample`` of those), the others learned from (up to 3 hops)."""
+    import random
+
+    held = [q for i, q in enumerate(split.questions) if i % METAQA_HELD_OUT == 0]
+    train = [q for i, q in enumerate(split.questions) if i % METAQA_HELD_OUT != 0]
+    scored = random.Random(seed).sample(held, min(sample, len(held)))
+    return dataclasses.replace(split, questions=scored, train_questions=train, reach_hops=3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("specs", nargs="+", help="dataset:file:sample, e.g. pathquestion:PQ-2H:200")
@@ -93,11 +105,19 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--misses", type=Path)
+    parser.add_argument(
+        "--learn-held-out",
+        action="store_true",
+        help="splits without training data: score every 5th question, learn from the rest",
+    )
     args = parser.parse_args()
     for spec in args.specs:
         dataset, file, sample = spec.split(":")
         files = [file] if file else None
         split = load_splits(dataset, args.data, int(sample), args.seed, files)[0]
+        if args.learn_held_out and split.train_file is None and not split.train_questions:
+            whole = load_splits(dataset, args.data, None, args.seed, files)[0]
+            split = _held_out(whole, int(sample), args.seed)
         work = args.stores / (split.store_name or split.name)
         settings = Settings(data_dir=work)
         with KGQA.open(settings) as kg:

@@ -33,6 +33,7 @@ from kgqa.reader.extractive import ExtractiveReader  # noqa: E402
 from kgqa.reader.llamacpp import LlamaCppReader  # noqa: E402
 from kgqa.reader.models import MODELS, model_file  # noqa: E402
 from kgqa.settings import Settings  # noqa: E402
+from kgqa.wiring import LOOKUP_TOP_K  # noqa: E402
 
 
 def main() -> int:
@@ -51,6 +52,11 @@ def main() -> int:
         "--no-ingest",
         action="store_true",
         help="answer against the store as it is (a partly ingested one: say so beside the figures)",
+    )
+    p.add_argument(
+        "--no-lookup",
+        action="store_true",
+        help="answer without looking up a chain question's missing pages (as before 2026-12-02)",
     )
     p.add_argument("--dump", type=Path, help="write each answer here (JSONL, one per reader)")
     p.add_argument(
@@ -82,7 +88,13 @@ def main() -> int:
             readers.append((name, LlamaCppReader(path, n_ctx=2560, n_threads=args.threads)))
         for name, reader in readers:
             reader.warm_up()  # type: ignore[attr-defined]
-            answerer = Answerer(reader, 128, settings.reader.context_tokens * 4)  # type: ignore[arg-type]
+            lookup = None if args.no_lookup else _lookup(kg)
+            answerer = Answerer(
+                reader,  # type: ignore[arg-type]
+                128,
+                settings.reader.context_tokens * 4,
+                lookup=lookup,
+            )
             ems, f1s, abstained, in_ev_abstained, times = [], [], [], [], []
             cpu_times: list[float] = []
             dump = None
@@ -143,6 +155,11 @@ def main() -> int:
                 flush=True,
             )
     return 0
+
+
+def _lookup(kg: KGQA):  # noqa: ANN202
+    """The look-up the composition root gives the answer stage (kgqa.wiring)."""
+    return lambda name: kg.retrieve(name, top_k=LOOKUP_TOP_K).passages
 
 
 def _evidence(kg: KGQA, questions: list, cache: Path | None) -> list:

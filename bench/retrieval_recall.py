@@ -82,7 +82,10 @@ def main() -> None:
     print(json.dumps({"variant": "dense", **common, **dense}), flush=True)
     for spec in args.variant or ["default:"]:
         name, changes = _variant(spec)
-        retrieval = base.retrieval.model_copy(update=changes)
+        # Validated like a setting read from the environment (an int field gets an int).
+        retrieval = type(base.retrieval).model_validate(
+            {**base.retrieval.model_dump(), **changes}
+        )
         with KGQA.open(base.model_copy(update={"retrieval": retrieval})) as kg:
             full = _recall(kg, questions, split.gold_by, dense_only=False)
         print(json.dumps({"variant": name, **changes, **common, **full}), flush=True)

@@ -36,7 +36,7 @@ from ingest.stages import (
 from kgqa.atomic_file import write_atomically
 from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
 from kgqa.embedding.base import Embedder
-from kgqa.errors import GraphStoreError
+from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.base import VectorIndex
@@ -50,8 +50,6 @@ logger = logging.getLogger(__name__)
 # test_concurrent_writers.py).
 _WRITE_ATTEMPTS = 6
 _RETRY_BASE_S = 0.2
-_TRANSIENT = "Neo.TransientError."
-_CONFLICT_CODES = frozenset({"Neo.ClientError.Schema.ConstraintValidationFailed"})
 
 
 @dataclass(slots=True)
@@ -191,8 +189,8 @@ class IngestPipeline:
             self._add_vectors(vectors_by_lang)
             try:
                 return self._store.write(batch)
-            except GraphStoreError as e:
-                if attempt + 1 == _WRITE_ATTEMPTS or not is_write_conflict(e):
+            except GraphWriteConflict as e:
+                if attempt + 1 == _WRITE_ATTEMPTS:
                     raise
                 logger.info("write conflict with another writer (%s); retrying", e)
                 time.sleep(_RETRY_BASE_S * 2**attempt * (1 + random.random()))
@@ -361,15 +359,6 @@ def _batches(
             batch = []
     if batch:
         yield batch
-
-
-def is_write_conflict(error: BaseException) -> bool:
-    """Whether a store error is a conflict with a concurrent writer that a retry resolves: the
-    Neo4j driver's transient errors (deadlocks) and constraint violations under the wrapping
-    GraphStoreError (read by status code, so this layer needs no driver import)."""
-    cause = error.__cause__
-    code = str(getattr(cause, "code", "") or "")
-    return code.startswith(_TRANSIENT) or code in _CONFLICT_CODES
 
 
 def _line(line: int | None) -> str:

@@ -8,18 +8,34 @@ Evidence numbering is shared by the prompt, the citations and the API response: 
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
-from kgqa.answers.candidates import Candidate, CandidateSource, Tagger, compose, sentences
+from kgqa.answers.candidates import (
+    Candidate,
+    CandidateSource,
+    Tagger,
+    compose,
+    same_entity,
+    sentences,
+)
+from kgqa.answers.chain import Attribute, Chain, parse_chain, parse_focus
 from kgqa.answers.compare import (
     Decision,
+    asks_same_origin,
+    date_event,
+    decide_both,
     decide_by_words,
+    decide_dated,
     decide_options,
     decide_same,
+    parse_date,
+    role_asked,
 )
 from kgqa.answers.condense import condense
+from kgqa.answers.hops import Walk, anchor_page, chunks_of, walk
 from kgqa.answers.normal import contains
 from kgqa.answers.questions import AnswerType, QuestionKind, QuestionType, classify
 from kgqa.answers.short import extract_short, first_sentence, to_asked_precision
@@ -142,6 +158,104 @@ OVERRIDE_MARGIN = 2.0
 MIN_CANDIDATE_SCORE = 1.0
 
 
+# The passages retrieval finds for a name (the entity a chain question needs next).
+PageLookup = Callable[[str], Sequence[Passage]]
+# Look-ups per question: a two-role chain ("the father of the director of film X") needs two
+# pages beyond the anchor's.
+LOOKUPS = 2
+# Words added to a look-up for the chunk of a page that says an attribute.
+_ATTRIBUTE_WORDS: dict[Attribute, str] = {
+    Attribute.BIRTH_PLACE: "born in",
+    Attribute.BIRTH_DATE: "born",
+    Attribute.DEATH_PLACE: "died in",
+    Attribute.DEATH_DATE: "died",
+    Attribute.BURIAL_PLACE: "buried",
+    Attribute.NATIONALITY: "nationality",
+    Attribute.COUNTRY: "country",
+    Attribute.EDUCATION: "studied at",
+    Attribute.EMPLOYER: "worked at",
+    Attribute.AWARD: "award",
+}
+
+
+def question_chains(question: str) -> list[Chain]:
+    """The chains a question asks along: its own ("Where was the director of film X born?"),
+    or one per side of a comparison about a role ("Which film has the director born first,
+    A or B?": A -> director -> birth date, and the same from B)."""
+    qtype = classify(question)
+    if qtype.kind == QuestionKind.WH:
+        chain = parse_chain(question)
+        return [chain] if chain is not None else []
+    role = role_asked(question)
+    if role is None:
+        return []
+    if qtype.kind == QuestionKind.COMPARISON:
+        attribute = _DATE_ATTRIBUTES.get(date_event(question))
+        if attribute is None:
+            return []
+        return [Chain(option, (role,), attribute) for option in qtype.options]
+    if qtype.kind == QuestionKind.YES_NO and asks_same_origin(question):
+        named = named_entities(question)
+        return [Chain(e, (role,), Attribute.NATIONALITY) for e in named[:2]]
+    return []
+
+
+_DATE_ATTRIBUTES = {"birth": Attribute.BIRTH_DATE, "death": Attribute.DEATH_DATE}
+
+
+# "the company that Sachin Warrier worked for", "a university that is located in": the question
+# asks about an entity it describes by its relation to the one it names.
+DESCRIBED = re.compile(
+    r"\b(?:the|a|an|this)\s+(?:[a-z][\w\-]*\s+){0,3}?(?:that|which|who|whom|where|whose)\b"
+)
+# Bridge pages favoured for a described entity: more spread the favour too thin.
+BRIDGE_PAGES = 3
+
+
+def _bridge_pages(
+    question: str, passages: Sequence[CandidateSource]
+) -> tuple[frozenset[int], tuple[str, ...]]:
+    """The chunks of the pages the named entity's page names (the described entity is one of
+    them), and the names not to answer with (the named entity's)."""
+    anchor = anchor_page(question, passages)
+    if anchor is None:
+        return frozenset(), ()
+    own = chunks_of(anchor, passages)
+    text = " ".join(c.text for c in own)
+    bridges: list[CandidateSource] = []
+    for p in passages:
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", p.title)
+        if p.title == anchor.title or not bare or any(b.title == p.title for b in bridges):
+            continue
+        if contains(text, bare):
+            bridges.append(p)
+    chosen = bridges[:BRIDGE_PAGES]
+    favoured = frozenset(c.n for b in chosen for c in chunks_of(b, passages))
+    return favoured, (anchor.title,)
+
+
+def _wanted_page(chain: Chain, walked: Walk | None) -> tuple[str, str] | None:
+    """(whose page, the query) the chain needs next, or None when it needs nothing found."""
+    if walked is None:
+        return chain.anchor, chain.anchor
+    if walked.short:
+        return None
+    if walked.page is None:
+        if not walked.hops:
+            return None  # the anchor's page does not say the role
+        name = walked.hops[-1].name
+        return name, name
+    if len(walked.hops) == len(chain.roles) and chain.attribute in _ATTRIBUTE_WORDS:
+        title = walked.page.title
+        return title, f"{title} {_ATTRIBUTE_WORDS[chain.attribute]}"
+    return None
+
+
+def _is_page_of(title: str, name: str) -> bool:
+    bare = re.sub(r"\s*\([^)]*\)\s*$", "", title)
+    return bool(bare) and (same_entity(bare, name) or contains(name, bare))
+
+
 @dataclass(slots=True)
 class AnswerPlan:
     """What the answer stage knows before the reader speaks."""
@@ -154,6 +268,8 @@ class AnswerPlan:
     decision: Decision | None = None
     # The option to give when the reader names none (the page sharing most question words).
     fallback: Decision | None = None
+    # The evidence answered from: the retrieved one, plus any page looked up for a chain.
+    evidence: Evidence | None = None
 
 
 class Answerer:
@@ -165,13 +281,16 @@ class Answerer:
         max_new_tokens: int,
         context_chars: int,
         tagger: Tagger | None = None,
+        lookup: PageLookup | None = None,
     ) -> None:
         self._reader = reader
+        self._lookup = lookup
         self._max_new_tokens = min(max_new_tokens, ANSWER_TOKENS)
         self._context_chars = min(context_chars, ANSWER_CONTEXT_CHARS)
         self._tagger: Tagger = tagger if tagger is not None else SpacyTagger()
 
     def plan(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> AnswerPlan:
+        evidence = self._complete(evidence)
         items = evidence_items(evidence)
         qtype = classify(evidence.question)
         candidates: list[Candidate] = []
@@ -179,13 +298,28 @@ class Answerer:
         fallback: Decision | None = None
         sources = candidate_sources(items, evidence)
         if items and qtype.kind == QuestionKind.WH:
-            candidates = compose(evidence.question, qtype, sources, self._tagger)
+            chain = parse_chain(evidence.question)
+            if (
+                chain is not None
+                and chain.attribute == Attribute.OTHER
+                and qtype.answer_type == AnswerType.PERSON
+            ):
+                # "What was the father of X voted to be?": "father" names a hop, not the type.
+                qtype = replace(qtype, answer_type=AnswerType.ANY)
+            decision, page, hops = self._follow_chain(evidence.question, sources)
+            candidates = compose(
+                evidence.question, qtype, sources, self._tagger, favoured=page, exclude=hops
+            )
         elif items and qtype.kind == QuestionKind.COMPARISON:
-            decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
+            decision = self._compare_along_chains(evidence.question, qtype.options, sources)
+            if decision is None:
+                decision = decide_options(evidence.question, qtype.options, sources, self._tagger)
             fallback = decide_by_words(evidence.question, qtype.options, sources)
         elif items and qtype.kind == QuestionKind.YES_NO:
             entities = named_entities(evidence.question)
             decision = decide_same(evidence.question, entities, sources, self._tagger)
+            if decision is None:
+                decision = decide_both(evidence.question, entities, sources, self._tagger)
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]
@@ -201,7 +335,71 @@ class Answerer:
             max_chars=self._context_chars,
             hint=_hint(qtype, candidates),
         )
-        return AnswerPlan(items, qtype, candidates, prompt, decision, fallback)
+        return AnswerPlan(items, qtype, candidates, prompt, decision, fallback, evidence)
+
+    def _complete(self, evidence: Evidence) -> Evidence:
+        """The evidence with the pages a chain needs and retrieval did not bring: the
+        anchor's, the next hop's ("the director of film X": the director's page), or the chunk
+        of the last page that says the attribute asked. At most LOOKUPS look-ups per chain,
+        each keeping only the looked-up entity's own chunks."""
+        if self._lookup is None:
+            return evidence
+        for chain in question_chains(evidence.question):
+            for _ in range(LOOKUPS):
+                sources = candidate_sources(evidence_items(evidence), evidence)
+                wanted = _wanted_page(chain, walk(chain, sources, self._tagger))
+                if wanted is None:
+                    break
+                name, query = wanted
+                have = {p.chunk_id for p in evidence.passages}
+                found = [p for p in self._lookup(query) if p.chunk_id not in have]
+                new = [p for p in found if _is_page_of(p.title, name)]
+                if not new:
+                    break
+                evidence = replace(evidence, passages=[*evidence.passages, *new])
+        return evidence
+
+    def _compare_along_chains(
+        self, question: str, options: Sequence[str], sources: Sequence[CandidateSource]
+    ) -> Decision | None:
+        """ "Which film has the director born first, A or B?": each side's date read along its
+        chain; None unless both are found."""
+        chains = question_chains(question)
+        if len(chains) != 2:
+            return None
+        dated = []
+        for option, chain in zip(options, chains, strict=True):
+            walked = walk(chain, sources, self._tagger)
+            date = parse_date(walked.short) if walked is not None and walked.short else None
+            if walked is None or date is None:
+                return None
+            dated.append((date, option, walked))
+        return decide_dated(question, dated)
+
+    def _follow_chain(
+        self, question: str, sources: Sequence[CandidateSource]
+    ) -> tuple[Decision | None, frozenset[int], tuple[str, ...]]:
+        """A question about a described entity ("the director of film X"): the answer read
+        along the chain when the evidence holds every hop; else the evidence numbers of the last
+        page reached (or of the entity a relative clause asks about), whose candidates are
+        favoured (the anchor's page is about another entity), and the names of the entities
+        passed on the way, which are not the answer."""
+        chain = parse_chain(question)
+        walked = walk(chain, sources, self._tagger) if chain is not None else None
+        if walked is not None and walked.short:
+            decision = Decision(walked.short, tuple(walked.items), tuple(walked.said))
+            return decision, frozenset(), ()
+        passages = [s for s in sources if s.kind == "passage"]
+        reached = walked.page if walked is not None and walked.hops else None
+        passed = tuple(h.name for h in walked.hops) if walked is not None else ()
+        focus = parse_focus(question) if reached is None else None
+        if focus is not None:
+            reached = anchor_page(focus, passages)
+        if reached is None and (chain is None or walked is None) and DESCRIBED.search(question):
+            return None, *_bridge_pages(question, passages)
+        if reached is None:
+            return None, frozenset(), passed
+        return None, frozenset(c.n for c in chunks_of(reached, passages)), (*passed, reached.title)
 
     def prompt(
         self, evidence: Evidence, history: Sequence[ChatMessage]
@@ -211,6 +409,7 @@ class Answerer:
 
     def answer(self, evidence: Evidence, history: Sequence[ChatMessage] = ()) -> Answer:
         plan = self.plan(evidence, history)
+        evidence = plan.evidence or evidence
         if not plan.items:
             return self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
         if plan.decision is not None:  # the evidence settled it: no reader needed
@@ -228,6 +427,7 @@ class Answerer:
         self, evidence: Evidence, history: Sequence[ChatMessage] = ()
     ) -> Iterator[StreamEvent]:
         plan = self.plan(evidence, history)
+        evidence = plan.evidence or evidence
         yield StreamEvent("evidence", items=tuple(plan.items))
         if not plan.items:
             answer = self.finish(evidence, plan.items, NO_EVIDENCE, 0.0, plan=plan)
@@ -370,7 +570,8 @@ def _finish_typed(
     if plan.decision is not None:
         # Dates and origins read from each side's own page beat a small reader's choice.
         decided = list(plan.decision.items)
-        support = Support(Verdict.SUPPORTED, plan.decision.short, decided, "decided")
+        reason = "chain" if plan.decision.said else "decided"
+        support = Support(Verdict.SUPPORTED, plan.decision.short, decided, reason)
     if support.verdict == Verdict.REJECTED and plan.fallback is not None:
         chosen = plan.fallback
         support = Support(Verdict.CORRECTED, chosen.short, list(chosen.items), "by words")
@@ -383,7 +584,8 @@ def _finish_typed(
         answer.abstained = True
         answer.text = UNSUPPORTED if answer.unsupported else (reply.strip() or UNSUPPORTED)
         return answer
-    answer.text, cited = explanation(support, plan.qtype, evidence.question, texts)
+    said = plan.decision.said if plan.decision is not None else ()
+    answer.text, cited = explanation(support, plan.qtype, evidence.question, texts, said)
     answer.short = to_asked_precision(support.short, evidence.question)
     answer.citations = [by_n[n].citation() for n in cited]
     return answer
@@ -396,9 +598,12 @@ def _prefer_clear_candidate(
         return support
     top = candidates[0]
     mine = next((c for c in candidates if contains(c.text, support.short)), None)
-    if mine is top or (mine is not None and top.score - mine.score < OVERRIDE_MARGIN):
+    page_first = top.favoured and (mine is None or not mine.favoured)
+    if mine is top:
         return support
-    if mine is None and top.score < OVERRIDE_MARGIN:
+    if not page_first and mine is not None and top.score - mine.score < OVERRIDE_MARGIN:
+        return support
+    if not page_first and mine is None and top.score < OVERRIDE_MARGIN:
         return support
     found = [n for n in top.items if n in texts and contains(texts[n], top.text)]
     if not found:
@@ -411,6 +616,7 @@ def explanation(
     qtype: QuestionType,
     question: str,
     texts: dict[int, str],
+    chain_said: Sequence[str] = (),
 ) -> tuple[str, list[int]]:
     """One or two evidence sentences that say the short answer, cited, and the evidence they
     cite. Never the reader's own sentence: a small reader's sentence states things the
@@ -424,6 +630,10 @@ def explanation(
         return (f"{head}: {said}" if parts else head), [n for n, _ in parts]
     if support.reason == "relation path":  # the path's facts, in order, say it together
         said = " ".join(f"{texts[n]}. [{n}]" for n in support.cited)
+        return said, list(support.cited)
+    if support.reason == "chain" and chain_said:  # each hop's sentence, in order
+        pairs = zip(support.cited, chain_said, strict=True)
+        said = " ".join(f"{s.rstrip('.')}. [{n}]" for n, s in pairs)
         return said, list(support.cited)
     # The cited items first, then any other: the sentence that says the short answer.
     order = [*support.cited, *(n for n in texts if n not in support.cited)]

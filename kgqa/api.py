@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,7 +227,7 @@ class KGQA:
         history: Sequence[ChatMessage] = (),
         top_k: int | None = None,
         evidence: Evidence | None = None,
-    ) -> Iterator[StreamEvent]:
+    ) -> Generator[StreamEvent, None, None]:
         """ "evidence", then "token"s, then one "answer". Pass ``evidence`` from ``retrieve``
         to validate and retrieve before streaming starts (the service does, so bad input is a
         plain 4xx)."""

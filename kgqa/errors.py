@@ -27,6 +27,11 @@ class GraphStoreError(KGQAError):
     """The graph store failed or refused an operation."""
 
 
+class GraphWriteConflict(GraphStoreError):
+    """A write lost a race with another writer of the same store (a deadlock, or both created
+    the same unique node); the transaction was rolled back, so retrying it is safe."""
+
+
 class GraphStoreUnavailable(GraphStoreError):
     """The store is unreachable, rejected our credentials, or is locked by another process."""
 

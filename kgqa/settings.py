@@ -106,11 +106,16 @@ class RetrievalSettings(_Section):
     weight_topic: float = 2.0
     # Chunks of the bridge entities that the first round's sentences name next to the
     # question's entities (kgqa.retrieval.bridge), and how much they seed the second-round
-    # PageRank against a linked entity's link score.
-    weight_bridge: float = 1.0
+    # PageRank against a linked entity's link score. With the first round below, measured on
+    # the same stores (bench/retrieval_recall.py, 2026-12-02, load 7): weight 1 / 10 chunks
+    # gave R@5 87.74 (hotpotqa-dev, 53 q) and 91.0 (2Wiki, 1,500 passages, 150 q); 2 / 3 chunks
+    # 89.62 and 94.17; 2 / 2 chunks 90.57 and 93.83; 3 / 3 chunks 88.68 on hotpotqa-dev.
+    weight_bridge: float = 2.0
     bridge_seed_weight: float = 1.0
-    # Chunks of the first round (dense, keyword and topic fused) whose sentences are read.
-    bridge_first_round: int = Field(10, ge=0)
+    # Chunks of the first round (dense, keyword and topic fused) whose sentences are read: the
+    # best few, where the question's entities are; lower ones named bridges that crowded out
+    # the right one (10 -> 3 above).
+    bridge_first_round: int = Field(3, ge=0)
     link_threshold: float = 0.8
 
 

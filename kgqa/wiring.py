@@ -100,6 +100,10 @@ class Components:
             self.store.close()
 
 
+# Passages per look-up of a name: its page's chunks rank first; more only costs the filter.
+LOOKUP_TOP_K = 3
+
+
 def build_components(settings: Settings, embedders: Embedders | None = None) -> Components:
     """Every component for ``settings``; the store is opened (and its schema ensured), no model
     is loaded. ``embedders`` replaces the configured models (tests pass fakes)."""
@@ -118,21 +122,25 @@ def _assemble(settings: Settings, store: GraphStore, embedders: Embedders) -> Co
     fingerprint = StoreFingerprint(store)
     reader = ReaderSlot(settings.reader, settings.data_dir)
     r = settings.reader
+    retriever = build_retriever(
+        settings, store, vectors, embedders, fingerprint, build_keyword_search(store)
+    )
     return Components(
         settings=settings,
         store=store,
         vectors=vectors,
         embedders=embedders,
         fingerprint=fingerprint,
-        retriever=build_retriever(
-            settings, store, vectors, embedders, fingerprint, build_keyword_search(store)
-        ),
+        retriever=retriever,
         reader=reader,
         answerer=Answerer(
             reader,
             r.max_new_tokens,
             r.context_tokens * _CHARS_PER_TOKEN,
             SpacyTagger(settings.models.ner_en),
+            # A chain question's missing page (the director's, for "the director of film X"),
+            # looked up by name (kgqa.answering.Answerer._complete).
+            lookup=lambda name: retriever.retrieve(name, top_k=LOOKUP_TOP_K).passages,
         ),
         pipeline=build_pipeline(settings, store, vectors, embedders),
     )

@@ -66,6 +66,7 @@ class Candidate:
     score: float
     items: list[int] = field(default_factory=list)  # evidence numbers it occurs in
     sentence: str = ""  # the best sentence it stands in (for the explanation)
+    favoured: bool = False  # said on the page the question is about (see ``compose``)
 
 
 @dataclass(slots=True, frozen=True)
@@ -97,6 +98,13 @@ DATE = re.compile(
 )
 
 
+_DIGIT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
+    r"thousand|million|billion)\b",
+    re.I,
+)
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _BOUNDARY.split(text) if s.strip()]
 
@@ -113,9 +121,15 @@ def compose(
     sources: Sequence[CandidateSource],
     tagger: Tagger | None,
     limit: int = 8,
+    favoured: frozenset[int] = frozenset(),
+    exclude: Sequence[str] = (),
 ) -> list[Candidate]:
     """The best ``limit`` candidates of the expected type, best first, none of them named by
-    the question."""
+    the question. Those said in the evidence items ``favoured`` come first: it is the page of the
+    entity the question describes ("the director of film X" -> the director's page, reached
+    by kgqa.answers.hops) or asks about in a relative clause, and the question words other
+    pages share are mostly the first hop's, not the answer's. Names in ``exclude`` (the
+    entities a question's chain passes through) are not candidates."""
     wanted = set(tokenize(question))
     found: dict[str, Candidate] = {}
     passages = [s for s in sources if s.kind == "passage"]
@@ -127,8 +141,13 @@ def compose(
                 kind = LABEL_TYPES.get(label, AnswerType.ANY)
                 if not fits(kind, qtype.answer_type) or _named_by(text, question):
                     continue
+                if any(same_entity(x, text) for x in exclude):
+                    continue
+                if kind in (AnswerType.DATE, AnswerType.NUMBER) and not _DIGIT.search(text):
+                    continue  # "the first season", "annually": dates without a date
                 overlap = len((tokens - set(tokenize(text))) & wanted)
-                _add(found, text, kind, overlap - RANK_DECAY * rank, source.n, sentence)
+                score = overlap - RANK_DECAY * rank
+                _add(found, text, kind, score, source.n, sentence, source.n in favoured)
     for source in sources:
         if source.kind != "fact" or not source.object:
             continue
@@ -139,7 +158,7 @@ def compose(
         overlap = len(set(tokenize(source.predicate)) & wanted)
         score = overlap + (FACT_BONUS if subject_named else 0.0)
         _add(found, source.object, kind, score, source.n, source.text)
-    ranked = sorted(found.values(), key=lambda c: -c.score)
+    ranked = sorted(found.values(), key=lambda c: (not c.favoured, -c.score))
     return ranked[:limit]
 
 
@@ -171,6 +190,13 @@ def _dedupe(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return keep
 
 
+def same_entity(a: str, b: str) -> bool:
+    """Whether one name's words are all in the other ("Peter Schmeichel", "Peter Bolesław
+    Schmeichel MBE")."""
+    x, y = set(normalise(a).split()), set(normalise(b).split())
+    return bool(x and y) and (x <= y or y <= x)
+
+
 def _named_by(text: str, question: str) -> bool:
     return contains(question, text)
 
@@ -182,13 +208,23 @@ def _add(
     score: float,
     n: int,
     sentence: str,
+    favoured: bool = False,
 ) -> None:
     key = normalise(text)
     if not key:
         return
     current = found.get(key)
     if current is None:
-        found[key] = Candidate(text.strip(), kind, score, [n], sentence)
+        found[key] = Candidate(text.strip(), kind, score, [n], sentence, favoured)
+        return
+    if favoured and not current.favoured:  # its score from now on is the favoured page's
+        current.favoured, current.score, current.sentence = True, score, sentence
+        if n not in current.items:
+            current.items.append(n)
+        return
+    if current.favoured and not favoured:
+        if n not in current.items:
+            current.items.append(n)
         return
     best = max(current.score, score)
     if n not in current.items:

@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kgqa.answers.candidates import CandidateSource, Tagger, sentences
+
+if TYPE_CHECKING:
+    from kgqa.answers.hops import Walk as Walked
 from kgqa.answers.normal import contains, normalise
 from kgqa.keyword.tokenize import tokenize
 
@@ -50,6 +54,7 @@ _DATE = re.compile(
     r"|(?:(?P<m3>[A-Z][a-z]+)\s+(?P<y3>\d{3,4}))"
     r"|(?P<y4>\b\d{4}\b)"
 )
+_LIFE = re.compile(r"\b(?:lived|live|living)\s+(longer|shorter)\b", re.I)
 _SAME = re.compile(r"\bsame\s+(nationality|country|citizenship)\b|\bboth\s+from\b", re.I)
 
 
@@ -57,13 +62,18 @@ _SAME = re.compile(r"\bsame\s+(nationality|country|citizenship)\b|\bboth\s+from\
 class Decision:
     short: str
     items: tuple[int, ...]  # the evidence that decided it
+    # The sentence of each item that says it, in order (the explanation), when known.
+    said: tuple[str, ...] = ()
 
 
 def decide_options(
     question: str, options: Sequence[str], sources: Sequence[CandidateSource], tagger: Tagger | None
 ) -> Decision | None:
     """The option whose date is earliest/latest, when the question asks that and every option's
-    date is in the evidence."""
+    date is in the evidence; for "Who lived longer, A or B?", the longer (shorter) life."""
+    span = _LIFE.search(question)
+    if span is not None and len(options) == 2:
+        return _decide_lifespan(question, options, sources, tagger, span.group(1).lower())
     earlier, later = bool(_EARLIER.search(question)), bool(_LATER.search(question))
     if earlier == later or len(options) != 2:
         return None
@@ -81,6 +91,34 @@ def decide_options(
         return None
     best = min(dated) if earlier else max(dated)
     return Decision(best[1], tuple(d[2] for d in dated))
+
+
+def _decide_lifespan(
+    question: str,
+    options: Sequence[str],
+    sources: Sequence[CandidateSource],
+    tagger: Tagger | None,
+    which: str,
+) -> Decision | None:
+    pages = _option_pages(question, options, sources, tagger)
+    if pages is None:
+        return None
+    lives = []
+    for option, page in zip(options, pages, strict=True):
+        born, died = event_date(page.text, "birth"), event_date(page.text, "death")
+        if born is None or died is None or died <= born:
+            return None
+        lives.append((_days(died) - _days(born), option, page.n))
+    if lives[0][0] == lives[1][0]:
+        return None
+    best = max(lives) if which == "longer" else min(lives)
+    return Decision(best[1], tuple(life[2] for life in lives))
+
+
+def _days(date: tuple[int, int, int]) -> int:
+    """Days since year 0, near enough to compare lives (an unknown month or day counts 0)."""
+    year, month, day = date
+    return year * 372 + month * 31 + day
 
 
 def decide_same(
@@ -227,3 +265,110 @@ def decide_by_words(
     if len(scored) < 2 or scored[0][0] == scored[1][0]:
         return None
     return Decision(scored[0][1], tuple(n for _, _, n in scored))
+
+
+# A property a yes/no question says of both entities that a page can contradict: a
+# nationality ("both American documentaries") or a place ("both located in Michigan").
+_PROPERTY_LABELS = frozenset({"NORP", "GPE", "LOC"})
+
+
+def decide_both(
+    question: str,
+    entities: Sequence[str],
+    sources: Sequence[CandidateSource],
+    tagger: Tagger | None,
+) -> Decision | None:
+    """ "yes"/"no" for "Are A and B both <nationality / in place>?": "yes" when each page's
+    head says the property, "no" when one says it and the other's head says another of its
+    kind instead (Nevada where Michigan was asked); undecided otherwise."""
+    if tagger is None or not _BOTH.search(question):
+        return None
+    spans = [(t, label) for t, label in tagger.tag([question])[0] if label in _PROPERTY_LABELS]
+    props = [
+        (t, label) for t, label in spans if page_of(t, sources) is None or _only_named(t, sources)
+    ]
+    if len(props) != 1:
+        return None
+    prop, label = props[0]
+    if label != "NORP" and not _LOCATED.search(question):
+        # "from the United States" is not contradicted by "from Zion, Illinois": only where a
+        # thing is located is said at one level on both pages ("in Elko, Nevada" / Michigan).
+        return None
+    compared = _titles_named(question, sources) or list(entities)
+    compared = [e for e in compared if not contains(e, prop) and not contains(prop, e)]
+    if len(compared) != 2:
+        return None
+    pages = _option_pages(question, compared, sources, tagger)
+    if pages is None or pages[0].n == pages[1].n:
+        return None
+    heads = [" ".join(sentences(p.text)[:2]) for p in pages]
+    says = [contains(h, prop) for h in heads]
+    if all(says):
+        return Decision("yes", (pages[0].n, pages[1].n))
+    if not any(says):
+        return None
+    other = heads[says.index(False)]
+    rivals = [t for t, lab in tagger.tag([other])[0] if lab == label and not contains(t, prop)]
+    if not rivals:
+        return None
+    return Decision("no", (pages[0].n, pages[1].n))
+
+
+_BOTH = re.compile(r"\bboth\b", re.I)
+_LOCATED = re.compile(r"\b(?:located|situated|based|lies|lie)\s+in\b", re.I)
+
+
+def _titles_named(question: str, sources: Sequence[CandidateSource]) -> list[str]:
+    """The evidence titles the question names (without a "(film)" qualifier), longest first,
+    none inside another ("In the Realm of the Hackers", which capitalised runs split)."""
+    names: list[str] = []
+    for s in sources:
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", s.title) if s.kind == "passage" else ""
+        if bare and contains(question, bare) and bare not in names:
+            names.append(bare)
+    names.sort(key=len, reverse=True)
+    return [n for i, n in enumerate(names) if not any(contains(m, n) for m in names[:i])]
+
+
+def _only_named(name: str, sources: Sequence[CandidateSource]) -> bool:
+    """Whether ``name`` has no page of its own (it is named in the text only)."""
+    page = page_of(name, sources)
+    return page is None or not (contains(page.title, name) or contains(name, page.title))
+
+
+def role_asked(question: str) -> str | None:
+    """The role a comparison or a yes/no question asks about ("the director of ..."), if any."""
+    match = _ROLE.search(question)
+    return match.group(1).lower() if match else None
+
+
+def date_event(question: str) -> str:
+    """ "death", "birth" or "" (released, founded, ...): the date a comparison compares."""
+    return "death" if _DEATH.search(question) else "birth" if _BIRTH.search(question) else ""
+
+
+def asks_same_origin(question: str) -> bool:
+    return bool(_SAME.search(question))
+
+
+def parse_date(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of the first date in ``text``; 0 for a part it does not say."""
+    return _first(text)
+
+
+def decide_dated(
+    question: str, dated: Sequence[tuple[tuple[int, int, int], str, Walked]]
+) -> Decision | None:
+    """The option whose date is the earliest (latest), citing each side's chain."""
+    earlier, later = bool(_EARLIER.search(question)), bool(_LATER.search(question))
+    if earlier == later or len(dated) != 2 or dated[0][0] == dated[1][0]:
+        return None
+    best = min(dated, key=lambda d: d[0]) if earlier else max(dated, key=lambda d: d[0])
+    items: list[int] = []
+    said: list[str] = []
+    for _, _, walked in dated:
+        for n, sentence in zip(walked.items, walked.said, strict=True):
+            if n not in items:
+                items.append(n)
+                said.append(sentence)
+    return Decision(best[1], tuple(items), tuple(said))

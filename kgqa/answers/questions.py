@@ -58,7 +58,10 @@ _NOUN_TYPES: dict[str, AnswerType] = {
     **dict.fromkeys(
         "person man woman actor actress singer director writer author player composer "
         "musician politician king queen father mother husband wife son daughter brother "
-        "sister spouse founder producer artist poet".split(),
+        "sister spouse founder producer artist poet screenwriter novelist scientist physicist "
+        "pilot driver manager coach president statesman chancellor minister footballer "
+        "comedian dancer rapper guitarist drummer businessman explorer architect painter "
+        "philosopher general emperor prince princess".split(),
         AnswerType.PERSON,
     ),
     **dict.fromkeys(
@@ -69,6 +72,11 @@ _NOUN_TYPES: dict[str, AnswerType] = {
     **dict.fromkeys("nationality citizenship ethnicity".split(), AnswerType.NATIONALITY),
     **dict.fromkeys("number amount population".split(), AnswerType.NUMBER),
 }
+# Words after what/which searched for the head noun: "Which French ace pilot and adventurer"
+# has it fourth (hotpotqa-dev); the scan stops at a verb or preposition, where the noun phrase
+# ends.
+_NOUN_WINDOW = 5
+_STOP_NOUN_SCAN = frozenset("of the a an in on at for with by from to that who which".split())
 _WH_TYPES = {
     "who": AnswerType.PERSON,
     "whom": AnswerType.PERSON,
@@ -76,6 +84,12 @@ _WH_TYPES = {
     "where": AnswerType.PLACE,
     "when": AnswerType.DATE,
 }
+# "Was A or B born first?": an auxiliary opens it, yet it asks which option, not yes or no.
+_CHOOSING = re.compile(
+    r"\b(first|earlier|earliest|later|latest|last|older|oldest|younger|youngest|longer|shorter|"
+    r"sooner|more|fewer|less)\b",
+    re.I,
+)
 _HOW_NUMBER = re.compile(r"\bhow\s+(many|much|long|old|far|tall|high|big|large)\b", re.I)
 _WH_WORD = re.compile(r"\b(who|whom|whose|where|when|what|which|how)\b", re.I)
 # "..., A or B?", "...: A or B?" and "... first A or B?": the options end the question;
@@ -98,7 +112,7 @@ def classify(question: str) -> QuestionType:
     first = text.split(" ", 1)[0].lower().strip("\"'")
     options = _options(text)
     answer_type = _answer_type(text)
-    if options and (first not in _AUXILIARIES or _WH_WORD.match(text)):
+    if options and (first not in _AUXILIARIES or _WH_WORD.match(text) or _CHOOSING.search(text)):
         return QuestionType(QuestionKind.COMPARISON, answer_type, options)
     if first in _AUXILIARIES:
         return QuestionType(QuestionKind.YES_NO)
@@ -110,14 +124,18 @@ def classify(question: str) -> QuestionType:
 def _answer_type(text: str) -> AnswerType:
     if _HOW_NUMBER.search(text):
         return AnswerType.NUMBER
-    match = _WH_WORD.search(text)
-    if match is None:
+    matches = list(_WH_WORD.finditer(text))
+    if not matches:
         return AnswerType.ANY
-    word = match.group(1).lower()
-    rest = text[match.end() :].split()
-    if word in ("what", "which"):
-        return _noun_type(rest)
-    if word == "how":
+    # "X, which was founded in what year?": a later "what <noun>" names the type the first
+    # wh-word (a relative pronoun) does not.
+    for match in matches:
+        if match.group(1).lower() in ("what", "which"):
+            typed = _noun_type(text[match.end() :].split())
+            if typed != AnswerType.ANY:
+                return typed
+    word = matches[0].group(1).lower()
+    if word in ("what", "which", "how"):
         return AnswerType.ANY
     if word == "whose":
         return AnswerType.PERSON
@@ -127,13 +145,16 @@ def _answer_type(text: str) -> AnswerType:
 def _noun_type(rest: list[str]) -> AnswerType:
     """The type named by the first nouns after what/which ("which film's director" -> any,
     "what year" -> date, "which country is X from" -> place)."""
-    for word in rest[:3]:
+    copula = len(rest) > 2 and rest[0].lower() in ("is", "was", "are", "were")
+    if copula and rest[1].lower() in ("the", "a", "an"):
+        rest = rest[2:]  # "What is the date of death of ...": the noun after "is the"
+    for word in rest[:_NOUN_WINDOW]:
         key = re.sub(r"[^\w]", "", word.lower())
         if key.endswith("s") and key[:-1] in _NOUN_TYPES and key not in _NOUN_TYPES:
             key = key[:-1]
         if key in _NOUN_TYPES:
             return _NOUN_TYPES[key]
-        if key in _AUXILIARIES or key in ("of", "the", "a", "an"):
+        if key in _AUXILIARIES or key in _STOP_NOUN_SCAN:
             break
     return AnswerType.ANY
 
@@ -153,7 +174,13 @@ def _options(text: str) -> tuple[str, ...]:
     run = _NAME_RUN.search(before)
     if not run or not run.group(1):
         return ()
-    return _clean(run.group(1), b)
+    a = run.group(1)
+    head = a.split(" ", 1)
+    if len(head) == 2 and head[0].lower() in _AUXILIARIES and a == text[: len(a)]:
+        a = head[1]  # "Was A or B born first?": the auxiliary is not part of A
+    # "... or B born first?": B ends where the lower-case predicate starts.
+    b = re.sub(r"(?:\s+[a-z][\w\-]*)+\s*$", "", b) if b[:1].isupper() else b
+    return _clean(a, b)
 
 
 def _clean(*options: str) -> tuple[str, ...]:

@@ -78,9 +78,12 @@ def check_support(
             if found:
                 return Support(Verdict.SUPPORTED, short, found[:2], "cited by content")
     reason = f"{short_given!r} is in no cited evidence item" if short_given else "no answer"
-    # Corrected from the evidence: the best candidate the cited items say, else any item.
-    for pool in ([n for n in cited], list(items)):
-        for candidate in candidates:
+    # Corrected from the evidence: the best candidate of the page the question is about, else
+    # the best the cited items say, else any item.
+    favoured = [c for c in candidates if c.favoured]
+    pools = [(favoured, list(items)), (candidates, list(cited)), (candidates, list(items))]
+    for group, pool in pools:
+        for candidate in group:
             found = [n for n in candidate.items if n in pool and contains(items[n], candidate.text)]
             if found:
                 return Support(Verdict.CORRECTED, candidate.text, found[:2], reason)

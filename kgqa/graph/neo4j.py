@@ -21,7 +21,7 @@ from neo4j.exceptions import (
 )
 
 from kgqa.domain import GraphBatch
-from kgqa.errors import GraphStoreError, GraphStoreUnavailable
+from kgqa.errors import GraphStoreError, GraphStoreUnavailable, GraphWriteConflict
 from kgqa.graph.cypher_store import CypherGraphStore, Rows, Transaction
 from kgqa.graph.staged_vectors import StagedVectors
 from kgqa.settings import GraphSettings
@@ -36,6 +36,10 @@ _VECTOR_ROWS_PER_STATEMENT = 2_000
 # race gets this code for a rule equal to the one it asked for, which is then already there
 # (two `kgqa ingest` processes on one Neo4j: tests/integration/test_concurrent_writers.py).
 _SCHEMA_RULE_RACED = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+# A write that lost a race with another writer: Neo4j's transient errors (deadlocks, lock
+# timeouts) and a unique node both writers created at once (a shared document's chunks).
+_TRANSIENT_PREFIX = "Neo.TransientError."
+_CONFLICT_CODES = frozenset({"Neo.ClientError.Schema.ConstraintValidationFailed"})
 
 
 class _Neo4jTransaction:
@@ -219,5 +223,14 @@ class Neo4jGraphStore(CypherGraphStore):
                 tx.commit()
         except ServiceUnavailable as e:
             raise GraphStoreUnavailable(f"lost Neo4j at {self.uri} during a write: {e}") from e
-        except (Neo4jError, DriverError) as e:
+        except Neo4jError as e:
+            if _is_write_conflict(e):
+                raise GraphWriteConflict(f"Neo4j write conflicted with another writer: {e}") from e
             raise GraphStoreError(f"Neo4j write failed: {e}") from e
+        except DriverError as e:
+            raise GraphStoreError(f"Neo4j write failed: {e}") from e
+
+
+def _is_write_conflict(error: Neo4jError) -> bool:
+    code = str(error.code or "")
+    return code.startswith(_TRANSIENT_PREFIX) or code in _CONFLICT_CODES

@@ -69,6 +69,9 @@ class Walk:
     start: str
     hops: Hops
     ends: dict[str, Reach] = field(default_factory=dict)
+    # Hops walked backward where the KB also states the way forward, by another relation,
+    # between (mostly) the same entities (``restated_backward``).
+    restated: int = 0
 
     @property
     def relations(self) -> tuple[str, ...]:
@@ -96,13 +99,47 @@ def extend_walks(
                 hops = (*walk.hops, step.hop)
                 longer = out.get((walk.start, hops))
                 if longer is None:
-                    longer = out[(walk.start, hops)] = Walk(walk.start, hops)
+                    longer = out[(walk.start, hops)] = Walk(walk.start, hops, {}, walk.restated)
                 known = longer.ends.get(step.target)
                 if known is not None:
                     known.support += 1
                 elif len(longer.ends) < max_ends:
                     longer.ends[step.target] = Reach(step.target_name, (*reach.facts, step.fact))
-    return list(out.values())
+    walked = list(out.values())
+    for walk in restated_backward(walked):
+        walk.restated += 1
+    return walked
+
+
+# A backward hop restates a forward one when at least this share of the smaller of their two
+# end sets is common to both (PathQuestion's parents/children and place_of_birth/
+# people_born_here are stored both ways; a KB cut at a fan-out holds only part of either set).
+_RESTATED_SHARE = 0.5
+
+
+def restated_backward(walks: Sequence[Walk]) -> list[Walk]:
+    """The walks whose last hop goes backward along a relation where a sibling walk (same
+    start, same hops before) goes forward along another relation to mostly the same ends: the
+    KB states the relation the other way round too ("X children Y" beside "Y parents X"), and
+    a question names the relation its answer is stated by ("X's son": children forward, not
+    parents walked back)."""
+    forward: dict[tuple[str, Hops], list[Walk]] = {}
+    for walk in walks:
+        if walk.hops and walk.hops[-1][1]:
+            forward.setdefault((walk.start, walk.hops[:-1]), []).append(walk)
+    found = []
+    for walk in walks:
+        if not walk.hops or walk.hops[-1][1]:
+            continue
+        relation = walk.hops[-1][0]
+        for other in forward.get((walk.start, walk.hops[:-1]), ()):
+            if other.hops[-1][0] == relation:
+                continue
+            common = sum(1 for e in walk.ends if e in other.ends)
+            if common and common >= _RESTATED_SHARE * min(len(walk.ends), len(other.ends)):
+                found.append(walk)
+                break
+    return found
 
 
 def _other_end(fact: Fact, here: str) -> str:
@@ -225,8 +262,8 @@ def _last_hop_toward(walkable: EndSets, toward: set[str], cache: StepCache) -> E
                 known.update(sources)
     following: EndSets = {}
     for hops, ends in walkable.items():
-        for hop, sources in leaving.items():
-            if sources is not None and ends.isdisjoint(sources):
+        for hop, leavers in leaving.items():
+            if leavers is not None and ends.isdisjoint(leavers):
                 continue
             bucket = following[(*hops, hop)] = set()
             for entity in ends:

@@ -90,6 +90,7 @@ class TransformersReader:
         self._model_lock = threading.Lock()
         self._queue: queue.Queue[_Request | None] = queue.Queue()
         self._worker: threading.Thread | None = None
+        self.last_stream_thread: threading.Thread | None = None  # the latest stream's, for tests
         self.loaded_from_cache = False
 
     # -- loading ---------------------------------------------------------------------------
@@ -256,8 +257,11 @@ class TransformersReader:
         ]
 
     def stream(self, prompt: ChatPrompt, max_new_tokens: int) -> Iterator[str]:
+        """Pieces of the answer as they are generated. Closing the iterator early (a client
+        that hung up, a caller that has its first sentence) stops ``generate`` at its next
+        token, so an abandoned stream does not hold the model for the rest of its tokens."""
         import torch
-        from transformers import TextIteratorStreamer
+        from transformers import StoppingCriteriaList, TextIteratorStreamer
 
         self.warm_up()
         streamer = TextIteratorStreamer(
@@ -265,6 +269,7 @@ class TransformersReader:
         )
         inputs = self._inputs([prompt])
         errors: list[BaseException] = []
+        abandoned = threading.Event()
 
         def run() -> None:
             try:
@@ -275,6 +280,7 @@ class TransformersReader:
                         do_sample=False,
                         repetition_penalty=self._repetition_penalty,
                         streamer=streamer,
+                        stopping_criteria=StoppingCriteriaList([_StopWhenSet(abandoned)]),
                         pad_token_id=self._tokenizer.pad_token_id,
                     )
             except BaseException as e:  # noqa: BLE001 - reported to the consumer below
@@ -282,6 +288,7 @@ class TransformersReader:
                 streamer.end()
 
         thread = threading.Thread(target=run, daemon=True)
+        self.last_stream_thread = thread
         thread.start()
         try:
             for piece in streamer:
@@ -289,6 +296,22 @@ class TransformersReader:
                     yield piece
         except queue.Empty as e:
             raise ReaderTimeout(f"the reader stalled for {self._timeout_s:.0f} s") from e
+        finally:
+            # Reached on normal end, on a timeout, and on close() (GeneratorExit at the yield).
+            abandoned.set()
         thread.join()
         if errors:
             raise ReaderError(f"generation failed: {errors[0]}") from errors[0]
+
+
+class _StopWhenSet:
+    """A transformers stopping criterion: every sequence is done once ``event`` is set."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self._event = event
+
+    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        import torch
+
+        done = self._event.is_set()
+        return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)

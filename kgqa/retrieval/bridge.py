@@ -103,7 +103,7 @@ class SentenceBridging:
             e.id: e
             for e in self._store.get_entities(sorted({e for es in mentioned.values() for e in es}))
         }
-        activation = self._activate(query, linked, first_round, mentioned, entities)
+        activation, source = self._activate(query, linked, first_round, mentioned, entities)
         if not activation:
             return Bridge()
         chunks_of = self._chunks_of(sorted(activation))
@@ -115,7 +115,12 @@ class SentenceBridging:
             return Bridge()
         return Bridge(
             seeds={e: activation[e] for e in bridges},
-            chunks=self._bridge_chunks(query, bridges, chunks_of),
+            chunks=self._bridge_chunks(
+                query,
+                bridges,
+                chunks_of,
+                starts=[c for c in first_round if c in {source[e] for e in bridges}],
+            ),
         )
 
     def _activate(
@@ -125,14 +130,15 @@ class SentenceBridging:
         first_round: Sequence[str],
         mentioned: Mapping[str, Sequence[str]],
         entities: Mapping[str, Entity],
-    ) -> dict[str, float]:
-        """Bridge entity -> best activation over the sentences that name it. A question entity
+    ) -> tuple[dict[str, float], dict[str, str]]:
+        """Bridge entity -> best activation over the sentences that name it, and the chunk of
+        that sentence (where the path to the bridge starts). A question entity
         counts as named where its name or an alias is written (whatever entity id the write
         path resolved that mention to), and its chunk is its own where the store says so."""
         seeds = {le.entity.id: le.score for le in linked}
         chunks = {c.id: c for c in self._store.get_chunks(list(first_round))}
-        # (sentence, question-entity activation, the other entities it names)
-        activated: list[tuple[str, float, list[str]]] = []
+        # (sentence, question-entity activation, the other entities it names, its chunk)
+        activated: list[tuple[str, float, list[str], str]] = []
         for chunk_id in first_round:
             chunk = chunks.get(chunk_id)
             if chunk is None:
@@ -151,19 +157,21 @@ class SentenceBridging:
                 weight = max(own_score, _CHUNK_ONLY * in_chunk)
                 others = [e.id for e in others_here if names_in(text, e)]
                 if weight > 0 and others:
-                    activated.append((text, weight, others))
+                    activated.append((text, weight, others, chunk_id))
         if not activated:
-            return {}
-        vectors = query.space.texts([t for t, _, _ in activated])  # pages recur: cached
+            return {}, {}
+        vectors = query.space.texts([t for t, _, _, _ in activated])  # pages recur: cached
         similarity = vectors @ query.vector
         activation: dict[str, float] = {}
-        for (_, weight, others), sim in zip(activated, similarity, strict=True):
+        source: dict[str, str] = {}
+        for (_, weight, others, chunk_id), sim in zip(activated, similarity, strict=True):
             if sim < _MIN_SENTENCE:
                 continue
             score = float(sim) * weight * _DECAY
             for e in others:
-                activation[e] = max(activation.get(e, 0.0), score)
-        return activation
+                if score > activation.get(e, 0.0):
+                    activation[e], source[e] = score, chunk_id
+        return activation, source
 
     def _chunks_of(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -172,17 +180,29 @@ class SentenceBridging:
         return out
 
     def _bridge_chunks(
-        self, query: Query, bridges: Sequence[str], chunks_of: Mapping[str, Sequence[str]]
+        self,
+        query: Query,
+        bridges: Sequence[str],
+        chunks_of: Mapping[str, Sequence[str]],
+        starts: Sequence[str],
     ) -> list[str]:
-        """Per bridge (in activation order), its chunks closest to the question; each bridge's
-        best chunk before any bridge's second."""
+        """The paths to the bridges: first the first-round chunks whose sentences named them
+        (``starts``, in first-round order), then per bridge (in activation order) its own page
+        (the chunks the store holds as about it, where documents have titles) and its chunks
+        closest to the question, each bridge's best before any bridge's second. The starts
+        lead so that a one-hop question ("Where was Marie Curie born?", her page naming Pierre
+        Curie) keeps its own page above the bridge's (tests/integration/test_retrieval.py)."""
         candidates = sorted({c for e in bridges for c in chunks_of.get(e, ())})
         closeness = self._dense.similarities(query, candidates) if candidates else {}
-        ranked = [
-            sorted(chunks_of.get(e, ()), key=lambda c: (-closeness.get(c, _NO_VECTOR), c))[
-                :_CHUNKS_PER_BRIDGE
-            ]
-            for e in bridges
-        ]
+        pages = self._store.topic_chunks(list(bridges))
+
+        def best(entity: str) -> list[str]:
+            own = set(pages.get(entity, ()))
+            return sorted(
+                chunks_of.get(entity, ()),
+                key=lambda c: (c not in own, -closeness.get(c, _NO_VECTOR), c),
+            )[:_CHUNKS_PER_BRIDGE]
+
+        ranked = [best(e) for e in bridges]
         order = [cs[i] for i in range(_CHUNKS_PER_BRIDGE) for cs in ranked if len(cs) > i]
-        return list(dict.fromkeys(order))
+        return list(dict.fromkeys([*starts, *order]))

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 
 from kgqa.retrieval.base import Ranked
 from kgqa.retrieval.query import Query
-from kgqa.vectors.faiss import FaissVectorIndex
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorIndex, VectorStore
 
 
 class FaissDenseSearch:
-    def __init__(self, vectors: VectorIndexes) -> None:
+    def __init__(self, vectors: VectorStore) -> None:
         self._vectors = vectors
 
     def search(self, query: Query, k: int) -> Ranked:
@@ -20,7 +19,7 @@ class FaissDenseSearch:
     def similarities(self, query: Query, chunk_ids: Sequence[str]) -> dict[str, float]:
         return self._index(query).similarities(query.vector, chunk_ids)
 
-    def _index(self, query: Query) -> FaissVectorIndex:
+    def _index(self, query: Query) -> VectorIndex:
         # The vector's width, not embedder.dim: a lazily loaded embedder knows its dim only
         # once it has embedded something.
         return self._vectors.passages(query.space.name, int(query.vector.shape[-1]))

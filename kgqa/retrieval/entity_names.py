@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from kgqa.embedding.factory import Embedders
 from kgqa.retrieval.base import Ranked
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorStore
 
 # Candidates per span; the linker keeps those above its threshold. Set by hand with the first
 # query path (0c81f66), not tuned: a misspelt name's entity is the nearest one in the tests.
@@ -14,7 +14,7 @@ _CANDIDATES_PER_SPAN = 3
 
 
 class FaissEntityNameSearch:
-    def __init__(self, embedders: Embedders, vectors: VectorIndexes) -> None:
+    def __init__(self, embedders: Embedders, vectors: VectorStore) -> None:
         self._embedders = embedders
         self._vectors = vectors
 

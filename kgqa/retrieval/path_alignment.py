@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kgqa.relation_examples.examples import MENTION
+from kgqa.retrieval.graph import predicate_text
 from kgqa.retrieval.linking import FUNCTION_WORDS
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "alignment_score",
     "alignment_scores",
     "content_words",
+    "relation_texts",
 ]
 _TOKEN = re.compile(r"\x00|\w+")
 # "'s" survives tokenisation as "s"; it is a function word here.
@@ -127,6 +129,23 @@ class AskedWords:
         return cls(tuple(tokens[i] for i in order), tuple(spans), tuple(joined))
 
 
+# Separators of a hierarchical relation name: Freebase's "people.person.place_of_birth",
+# "/people/person/place_of_birth" and PathQuestion-L's "__people__person__place_of_birth".
+_HIERARCHY = re.compile(r"__|[./]")
+
+
+def relation_texts(predicate: str) -> list[str]:
+    """The texts a relation's name is read as: the whole name, and for a hierarchical name its
+    last part too, the property proper ("place of birth"; "people person" says only whose it
+    is). A word of the question is aligned to the better: "X's organism_type's works" names
+    ``__book__book_subject__works`` by "works", which "book book subject works" dilutes (a one-
+    hop path that left "works" unexplained outscored it on PathQuestion PQL-2H)."""
+    whole = predicate_text(predicate)
+    parts = [part for part in _HIERARCHY.split(predicate) if part.strip("_")]
+    last = predicate_text(parts[-1]) if len(parts) > 1 else ""
+    return [whole, last] if last and last != whole else [whole]
+
+
 def content_words(asked: str) -> list[str]:
     """The question's words that may name a relation, in reading order (``asked`` as for
     ``AskedWords.read``): no function words, no mention, no apposition naming the mention."""
@@ -201,12 +220,18 @@ def alignment_scores(
     turns: dict[tuple[str, ...], tuple[bool, ...]] | None = None,
 ) -> dict[tuple[str, ...], float]:
     """``alignment_score`` of each relation path; one matrix product for all relations.
-    ``turns``: per path, which of its relations turn (none where absent)."""
+    ``relation_vectors``: per relation, one vector or a row per reading of its name
+    (``relation_texts``; a span takes the best). ``turns``: per path, which of its relations
+    turn (none where absent)."""
     if not len(asked.spans):
         return {path: 0.0 for path in paths}
     names = sorted({r for path in paths for r in path})
     column = {r: i for i, r in enumerate(names)}
-    sims = span_vectors @ np.asarray([relation_vectors[r] for r in names]).T
+    rows = [np.atleast_2d(relation_vectors[r]) for r in names]
+    owner = np.repeat(np.arange(len(names)), [len(r) for r in rows])
+    every = span_vectors @ np.concatenate(rows).T
+    sims = np.full((len(span_vectors), len(names)), -np.inf)
+    np.maximum.at(sims.T, owner, every.T)
     marks = turns or {}
     return {
         path: alignment_score(asked, sims[:, [column[r] for r in path]], marks.get(path))

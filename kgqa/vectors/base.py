@@ -23,6 +23,24 @@ from typing import Protocol
 
 import numpy as np
 
+from kgqa.errors import KGQAError
+
+
+class VectorIndexError(KGQAError):
+    """A vector index is corrupt, does not fit the embedder, or was given vectors that do not
+    fit it."""
+
+
+def checked_vectors(name: str, ids: Sequence[str], vectors: np.ndarray, dim: int) -> np.ndarray:
+    """``vectors`` as contiguous float32, one row of ``dim`` per id, or a VectorIndexError
+    naming the index: every backend's ``add`` checks its input the same way."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.shape != (len(ids), dim):
+        raise VectorIndexError(
+            f"{name}: expected {len(ids)} vectors of dim {dim}, got shape {vectors.shape}"
+        )
+    return vectors
+
 
 class VectorIndex(Protocol):
     dim: int
@@ -59,9 +77,9 @@ class VectorStore(Protocol):
 
     def entities(self, embedder: str, dim: int) -> VectorIndex: ...
 
-    def all_passage_indexes(self) -> list[VectorIndex]: ...
+    def all_passage_indexes(self) -> Sequence[VectorIndex]: ...
 
-    def all_entity_indexes(self) -> list[VectorIndex]: ...
+    def all_entity_indexes(self) -> Sequence[VectorIndex]: ...
 
     def counts(self) -> dict[str, int]:
         """Vectors per index, keyed "passages.<embedder>" / "entities.<embedder>"."""

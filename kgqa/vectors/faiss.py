@@ -17,13 +17,9 @@ import faiss
 import numpy as np
 
 from kgqa.atomic_file import write_atomically
-from kgqa.errors import KGQAError
+from kgqa.vectors.base import VectorIndexError, checked_vectors
 
 _MAGIC = b"KGQAFAI1"
-
-
-class VectorIndexError(KGQAError):
-    """A vector index file is corrupt or does not fit the embedder."""
 
 
 class FaissVectorIndex:
@@ -70,12 +66,7 @@ class FaissVectorIndex:
         """Add vectors; an id already present has its vector replaced."""
         if len(ids) == 0:
             return
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            raise VectorIndexError(
-                f"{self.path.name}: expected {len(ids)} vectors of dim {self.dim}, "
-                f"got shape {vectors.shape}"
-            )
+        vectors = checked_vectors(self.path.name, ids, vectors, self.dim)
         with self._lock:
             self.remove([i for i in ids if i in self._labels])
             labels = np.arange(self._next, self._next + len(ids), dtype=np.int64)
@@ -93,7 +84,8 @@ class FaissVectorIndex:
                 return 0
             for label in labels:
                 del self._ids[label]
-            self._index.remove_ids(np.asarray(labels, dtype=np.int64))
+            # faiss's SWIG wrapper takes an int64 array here (its stubs only list IDSelector).
+            self._index.remove_ids(np.asarray(labels, dtype=np.int64))  # type: ignore[arg-type]
             self._dirty = True
             return len(labels)
 
@@ -142,6 +134,8 @@ class FaissVectorIndex:
             (size,) = struct.unpack("<Q", data[8:16])
             header = json.loads(data[16 : 16 + size])
             index = faiss.deserialize_index(np.frombuffer(data[16 + size :], dtype=np.uint8))
+            if not isinstance(index, faiss.IndexIDMap2):
+                raise ValueError(f"holds a {type(index).__name__}, not an id-mapped index")
         except (ValueError, struct.error, RuntimeError, json.JSONDecodeError) as e:
             raise VectorIndexError(
                 f"the vector index {self.path} is corrupt ({e}); delete it and re-ingest"

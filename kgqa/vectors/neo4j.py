@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from kgqa.graph.cypher import cypher_dir
+from kgqa.graph.cypher_store import Rows
 from kgqa.graph.neo4j import Neo4jGraphStore
 from kgqa.graph.staged_vectors import VectorLabel, VectorTarget
-from kgqa.vectors.faiss import VectorIndexError
+from kgqa.vectors.base import VectorIndexError, checked_vectors
 
 _KINDS: dict[str, VectorLabel] = {"passages": "Chunk", "entities": "Entity"}
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,95}")
@@ -70,12 +71,7 @@ class Neo4jVectorIndex:
     def add(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            raise VectorIndexError(
-                f"{self.index_name}: expected {len(ids)} vectors of dim {self.dim}, "
-                f"got shape {vectors.shape}"
-            )
+        vectors = checked_vectors(self.index_name, ids, vectors, self.dim)
         self._store.staged_vectors.stage(self._target, ids, vectors)
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -118,7 +114,7 @@ class Neo4jVectorIndex:
         """Write staged vectors whose nodes exist already (no batch of their own)."""
         self._store.flush_staged_vectors()
 
-    def _read(self, name: str, **params: object) -> list[list[object]]:
+    def _read(self, name: str, **params: object) -> Rows:
         return self._store.read_query(
             name.format(self._label), property=self._target.property, **params
         )

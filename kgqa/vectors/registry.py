@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
 from pathlib import Path
 
@@ -19,10 +21,10 @@ class VectorIndexes:
         self._lock = threading.Lock()
 
     def passages(self, embedder: str, dim: int) -> FaissVectorIndex:
-        return self._get(f"passages.{embedder}.faiss", dim)
+        return self._get(index_file_name("passages", embedder), dim)
 
     def entities(self, embedder: str, dim: int) -> FaissVectorIndex:
-        return self._get(f"entities.{embedder}.faiss", dim)
+        return self._get(index_file_name("entities", embedder), dim)
 
     def _get(self, name: str, dim: int) -> FaissVectorIndex:
         with self._lock:
@@ -57,6 +59,21 @@ class VectorIndexes:
             indexes = list(self._open.values())
         for index in indexes:
             index.save()
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def index_file_name(kind: str, embedder: str) -> str:
+    """The index file of ``kind`` for ``embedder``: the embedder's name as it is when that is a
+    safe file name (every shipped embedder's is, so existing stores keep their files), else
+    its safe characters plus a hash of the whole name, so a name that is a path
+    ("/models/e5", "../x") or holds odd characters neither escapes the directory nor collides."""
+    if _SAFE_NAME.fullmatch(embedder) and ".." not in embedder:
+        return f"{kind}.{embedder}.faiss"
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "_", embedder).strip("_")[:60] or "embedder"
+    digest = hashlib.sha256(embedder.encode()).hexdigest()[:12]
+    return f"{kind}.{readable}-{digest}.faiss"
 
 
 def _dim_of(path: Path) -> int:

@@ -191,3 +191,22 @@ def test_openai_reader_timeout_and_server_errors_are_reader_errors(stand_in: str
         list(OpenAIReader(f"{stand_in}/broken/v1", "m").stream(PROMPT, 8))
     with pytest.raises(ReaderError):
         OpenAIReader(f"http://127.0.0.1:{free_port()}/v1", "m", timeout_s=2).generate([PROMPT], 8)
+
+
+def test_a_closed_stream_stops_generating(transformers_reader: TransformersReader) -> None:
+    """Closing the stream after its first piece ends ``generate`` at its next token. The prompt
+    asks for a long list, which without the stop runs all 60 tokens (seconds on this CPU)."""
+    long_prompt = [ChatMessage("user", "Write the numbers from 1 to 500, separated by commas.")]
+    started = time.perf_counter()
+    (full,) = transformers_reader.generate([long_prompt], max_new_tokens=60)
+    unstopped_s = time.perf_counter() - started
+    assert len(full.split()) > 20  # the prompt really does run long
+    stream = transformers_reader.stream(long_prompt, max_new_tokens=60)
+    started = time.perf_counter()
+    assert next(stream)
+    stream.close()
+    thread = transformers_reader.last_stream_thread
+    assert thread is not None
+    thread.join(timeout=unstopped_s)
+    assert not thread.is_alive()
+    assert time.perf_counter() - started < unstopped_s / 3

@@ -18,8 +18,8 @@ from kgqa.keyword.factory import build_keyword_search
 from kgqa.retrieval.keyword_search import Bm25KeywordSearch
 from kgqa.retrieval.store_state import StoreFingerprint
 from kgqa.settings import Settings
+from kgqa.vectors.base import VectorIndexError
 from kgqa.vectors.factory import build_vector_store
-from kgqa.vectors.faiss import VectorIndexError
 from tests.integration.test_graph_contract import MARIE, POLAND, WARSAW, doc1_batch, doc2_batch
 
 pytestmark = pytest.mark.integration

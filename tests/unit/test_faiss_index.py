@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kgqa.vectors.faiss import FaissVectorIndex, VectorIndexError
+from kgqa.vectors.base import VectorIndexError
+from kgqa.vectors.faiss import FaissVectorIndex
 from kgqa.vectors.registry import VectorIndexes
 
 
@@ -88,3 +89,20 @@ def test_registry_finds_indexes_on_disk(tmp_path: Path) -> None:
     second = VectorIndexes(tmp_path)
     assert second.counts() == {"entities.m": 2, "passages.m": 1}
     assert [len(ix) for ix in second.all_passage_indexes()] == [1]
+
+
+def test_index_file_names_stay_inside_the_directory_and_apart(tmp_path):
+    from kgqa.vectors.registry import index_file_name
+
+    assert index_file_name("passages", "all-MiniLM-L6-v2") == "passages.all-MiniLM-L6-v2.faiss"
+    odd = ["/models/e5", "../../etc/x", "models/e5", "a b:c", ""]
+    names = {index_file_name("passages", e) for e in odd}
+    assert len(names) == len(odd)
+    for name in names:
+        assert "/" not in name and ".." not in name and name.startswith("passages.")
+    indexes = VectorIndexes(tmp_path)
+    index = indexes.passages("/models/e5", 4)
+    index.add(["a"], np.ones((1, 4), dtype=np.float32))
+    indexes.save_all()
+    assert [p.parent for p in tmp_path.iterdir()] == [tmp_path]
+    assert VectorIndexes(tmp_path).counts() == {index_file_name("passages", "/models/e5")[:-6]: 1}

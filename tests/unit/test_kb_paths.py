@@ -15,8 +15,17 @@ import numpy as np
 import pytest
 
 from kgqa.domain import Entity, Fact
-from kgqa.graph.relation_paths import StepCache, walk_end_sets
+from kgqa.graph.relation_paths import (
+    StepCache,
+    extend_walks,
+    restated_backward,
+    start_walk,
+    steps_by_entity,
+    walk_end_sets,
+)
 from kgqa.names import entity_id, normalize_name
+from kgqa.relation_examples.examples import RelationExample
+from kgqa.relation_examples.learn import QaPair, learn_examples
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.kb import KbAnswerer
 from kgqa.retrieval.linking import LinkedEntity
@@ -97,6 +106,10 @@ class Triples:
                     per[e] = per.get(e, 0) + 1
                     kept[f.id] = f
         return sorted(kept.values(), key=lambda f: (f.subject_id, f.predicate, f.object_id))
+
+    def find_entities(self, keys: Sequence[str]) -> dict[str, list[Entity]]:
+        names = {normalize_name(n): n for f in self.facts for n in (f.subject, f.object)}
+        return {k: [Entity(entity_id(k), names[k], "KB")] for k in keys if k in names}
 
 
 @pytest.fixture
@@ -202,3 +215,45 @@ def test_walks_far_below_the_best_are_not_read_on_where_examples_tell(tmp_path: 
     unpruned = Triples(TRIPLES)
     KbAnswerer(unpruned, embed, margin=10.0).answer(question, _linked("Robert Harling"))  # type: ignore[arg-type]
     assert blind.read == unpruned.read
+
+
+def _kin_embed(texts: Sequence[str]) -> np.ndarray:
+    """``embed`` with "parents", "children" and "son" one meaning: only direction tells."""
+    kin = {"parents": "son", "children": "son"}
+    return embed([" ".join(kin.get(w, w) for w in t.lower().split()) for t in texts])
+
+
+def test_a_relation_walked_back_loses_to_the_one_the_kb_states_forward() -> None:
+    # PathQuestion stores family links both ways; "X's son" is "X children Y", not "Y parents
+    # X" walked back, and the two tie on words alone.
+    # (The store returns facts sorted by entity id: the walked-back one comes first here.)
+    triples = [("zoe", "parents", "aaron"), ("aaron", "children", "zoe")]
+    answerer = KbAnswerer(Triples(triples), _kin_embed)  # type: ignore[arg-type]
+    answers = answerer.answer("who is aaron 's son", _linked("aaron"))
+    assert answers[0].name == "zoe"
+    assert answers[0].relations == ("children",)
+    walked_back = [a for a in answers if a.relations == ("parents",)]
+    assert all(a.score < answers[0].score for a in walked_back)
+
+
+def test_a_relation_stated_one_way_only_is_walked_back_undiscounted() -> None:
+    # MetaQA states every relation film -> value: "which films did X direct" walks back.
+    store = Triples(TRIPLES)
+    by_entity = steps_by_entity(store.relations_of([_id("Pedro Almodóvar")], 100))
+    walks = extend_walks([start_walk(_id("Pedro Almodóvar"))], by_entity, 100)
+    assert {w.hops for w in walks} >= {(("directed_by", False),), (("written_by", False),)}
+    assert restated_backward(walks) == []
+    assert all(w.restated == 0 for w in walks)
+
+
+def test_pairs_of_one_wording_decide_its_path_together() -> None:
+    # f1's genre is also its tag, f2's genre also its mood: each pair alone cannot tell which
+    # relation "what genre is X" asks for; all three pairs together can.
+    triples = [("f1", "genre", "g1"), ("f1", "tag", "g1"), ("f2", "genre", "g2")]
+    triples += [("f2", "mood", "g2"), ("f3", "genre", "g3"), ("f3", "tag", "x")]
+    pairs = [QaPair(f"what genre is f{i}", f"f{i}", (f"g{i}",)) for i in (1, 2, 3)]
+    pairs.append(QaPair("what kind is f1", "f1", ("g1",)))
+    examples, report = learn_examples(Triples(triples), pairs, max_hops=1)  # type: ignore[arg-type]
+    assert examples == [RelationExample("what genre is [entity]", ("genre",), 3)]
+    # "what kind is X" has one pair, split evenly between genre and tag: it teaches nothing.
+    assert (report.learned, report.ambiguous) == (3, 1)

@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, str, int]] = [
     ("kgqa.cli", "entry", 5),
 ]
 
+
 def layer_of(module: str) -> tuple[str, int] | None:
     best: tuple[str, str, int] | None = None
     for prefix, group, level in LAYERS:

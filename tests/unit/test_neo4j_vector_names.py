@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kgqa.vectors.faiss import VectorIndexError
+from kgqa.vectors.base import VectorIndexError
 from kgqa.vectors.neo4j import _identifiers
 
 NAMES = [

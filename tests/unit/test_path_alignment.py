@@ -11,6 +11,7 @@ from kgqa.retrieval.path_alignment import (
     alignment_score,
     alignment_scores,
     content_words,
+    relation_texts,
 )
 
 
@@ -118,3 +119,20 @@ def test_a_word_between_an_article_and_the_mention_names_the_mention_not_a_relat
     # Not an apposition: a relation word right before the mention, or after "of".
     assert content_words(f"who directed {MENTION}") == ["directed"]
     assert AskedWords.read(f"the writer of the film {MENTION}").words == ("writer",)
+
+
+def test_a_hierarchical_relation_name_is_read_whole_and_as_its_last_part() -> None:
+    assert relation_texts("__book__book_subject__works") == ["book book subject works", "works"]
+    assert relation_texts("people.person.place_of_birth")[1] == "place of birth"
+    assert relation_texts("starred_actors") == ["starred actors"]
+
+
+def test_a_span_aligns_to_the_best_reading_of_a_relations_name() -> None:
+    asked = AskedWords.read(f"{MENTION} 's works")
+    spans = np.asarray([[1.0, 0.0]])
+    # Readings: the whole name (far from "works") and its last part (the word itself).
+    works = {"__book__book_subject__works": np.asarray([[0.6, 0.8], [1.0, 0.0]])}
+    whole_only = {"__book__book_subject__works": np.asarray([0.6, 0.8])}
+    path = [("__book__book_subject__works",)]
+    assert alignment_scores(asked, spans, works, path)[path[0]] == pytest.approx(1.0)
+    assert alignment_scores(asked, spans, whole_only, path)[path[0]] == pytest.approx(0.6)

@@ -28,7 +28,7 @@ class _Space:
 
 
 class _Store:
-    """The four reads the bridge makes; the real stores are tested by the contract suite."""
+    """The five reads the bridge makes; the real stores are tested by the contract suite."""
 
     def __init__(self) -> None:
         self.entities = {
@@ -58,6 +58,7 @@ class _Store:
             "c3": ["river"],
             "c4": ["columbus"],
         }
+        self.pages = {"radio": ["c2"], "river": ["c3"], "columbus": ["c4"]}
 
     def chunk_entities(self, chunk_ids):
         return {c: self.mentions[c] for c in chunk_ids if c in self.mentions}
@@ -67,6 +68,9 @@ class _Store:
 
     def get_chunks(self, ids):
         return [self.chunks[i] for i in ids if i in self.chunks]
+
+    def topic_chunks(self, ids):
+        return {e: self.pages[e] for e in ids if e in self.pages}
 
     def entity_chunk_edges(self, ids=None):
         return sorted((e, c, 1) for c, es in self.mentions.items() for e in es if e in ids)
@@ -101,8 +105,8 @@ def test_the_sentence_closest_to_the_question_names_the_bridge() -> None:
     assert list(bridge.seeds)[0] == "radio"
     assert bridge.seeds["radio"] > bridge.seeds.get("river", 0.0)
     assert "year" not in bridge.seeds and "grace" not in bridge.seeds  # a date; her own
-    # The publisher's chunks, the one closest to the question (based, publisher) first.
-    assert bridge.chunks[0] == "c2"
+    # The path: her chunk that named the publisher, then the publisher's chunks.
+    assert bridge.chunks[:2] == ["c1", "c2"]
 
 
 def test_the_river_question_follows_the_river() -> None:
@@ -111,6 +115,24 @@ def test_the_river_question_follows_the_river() -> None:
     bridge = _bridging().bridge(q, _linked(grace), ["c1"])
     assert max(bridge.seeds, key=bridge.seeds.__getitem__) == "river"
     assert "c3" in bridge.chunks
+
+
+def test_a_bridge_entitys_own_page_leads_its_chunks() -> None:
+    """Another chunk that names the publisher is closer to the question, but the publisher's
+    own page (where the store knows it) is what says where it is based."""
+    q = _query("Where is the publisher of Grace Krilanovich's first novel based?")
+    store = _Store()
+    store.chunks["c5"] = Chunk(
+        "c5", "d5", 0, "Her first novel's publisher Two Dollar Radio is based on a novel.", 0, 60
+    )
+    store.mentions["c5"] = ["radio"]
+    dense = _Dense(store)
+    assert dense.similarities(q, ["c5"])["c5"] > dense.similarities(q, ["c2"])["c2"]
+    bridge = SentenceBridging(store, dense).bridge(q, _linked(store.entities["grace"]), ["c1"])  # type: ignore[arg-type]
+    assert bridge.chunks.index("c2") < bridge.chunks.index("c5")
+    store.pages.clear()  # a store without titles: closeness alone decides
+    bridge = SentenceBridging(store, dense).bridge(q, _linked(store.entities["grace"]), ["c1"])  # type: ignore[arg-type]
+    assert bridge.chunks.index("c5") < bridge.chunks.index("c2")
 
 
 def test_nothing_to_follow_without_a_linked_entity_in_the_first_round() -> None:
