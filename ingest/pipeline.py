@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ingest.load import LoadProblem
 from ingest.resolve import EntityResolver
 from ingest.stages import (
@@ -215,7 +217,7 @@ class IngestPipeline:
         new = _without_vectors(index, batch.entities)
         vectors = VectorsToAdd(
             chunk_ids=[],
-            chunk_vectors=None,
+            chunk_vectors=np.zeros((0, embedder.dim), dtype=np.float32),
             entity_ids=[e.id for e in new],
             entity_vectors=embedder.embed([entity_text(e) for e in new], kind="query"),
         )
@@ -317,9 +319,9 @@ class IngestPipeline:
 @dataclass(slots=True)
 class VectorsToAdd:
     chunk_ids: list[str]
-    chunk_vectors: object
+    chunk_vectors: np.ndarray
     entity_ids: list[str]
-    entity_vectors: object
+    entity_vectors: np.ndarray
 
 
 def _without_vectors(index: VectorIndex, entities: Sequence[Entity]) -> list[Entity]:
