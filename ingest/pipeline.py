@@ -8,6 +8,8 @@ uninterrupted run):
   batch, so saving stays cheap as the index grows. A journal file exists whenever the saved
   vectors may differ from the graph; the next run then reconciles them: vectors the graph does
   not have are removed, and chunks and entities the graph has without a vector are embedded.
+  Where the vectors commit in the graph's own transaction (``vectors.transactional``: Neo4j)
+  they cannot fall behind, so no journal is written there.
 - An unchanged document (same content hash in the graph) is skipped: that is the resume.
 """
 
@@ -19,6 +21,8 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ingest.load import LoadProblem
 from ingest.resolve import EntityResolver
@@ -37,6 +41,7 @@ from kgqa.embedding.base import Embedder
 from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
+from kgqa.vectors.base import VectorIndex
 from kgqa.vectors.registry import VectorIndexes
 
 logger = logging.getLogger(__name__)
@@ -209,10 +214,10 @@ class IngestPipeline:
         embedder = self._embedder_for("en")
         embedder.warm_up()
         index = self._vectors.entities(embedder.name, embedder.dim)
-        new = [e for e in batch.entities if e.id not in index]
+        new = _without_vectors(index, batch.entities)
         vectors = VectorsToAdd(
             chunk_ids=[],
-            chunk_vectors=None,
+            chunk_vectors=np.zeros((0, embedder.dim), dtype=np.float32),
             entity_ids=[e.id for e in new],
             entity_vectors=embedder.embed([entity_text(e) for e in new], kind="query"),
         )
@@ -284,7 +289,7 @@ class IngestPipeline:
         embedder = self._embedder_for(group.lang)
         embedder.warm_up()
         index = self._vectors.entities(embedder.name, embedder.dim)
-        new_entities = [e for e in entities if e.id not in index]
+        new_entities = _without_vectors(index, entities)
         return VectorsToAdd(
             chunk_ids=[c.id for c in group.chunks],
             chunk_vectors=group.chunk_vectors,
@@ -301,8 +306,9 @@ class IngestPipeline:
             index.remove(removed.entities)
 
     def _begin_journal(self) -> None:
-        """Mark the saved vectors as possibly behind the graph (until the next checkpoint)."""
-        if self._journal.exists():
+        """Mark the saved vectors as possibly behind the graph (until the next checkpoint).
+        Not where vectors commit with the graph (Neo4j): they cannot fall behind there."""
+        if self._vectors.transactional or self._journal.exists():
             return
         write_atomically(self._journal, json.dumps({"since": time.time()}).encode("utf-8"))
 
@@ -313,9 +319,16 @@ class IngestPipeline:
 @dataclass(slots=True)
 class VectorsToAdd:
     chunk_ids: list[str]
-    chunk_vectors: object
+    chunk_vectors: np.ndarray
     entity_ids: list[str]
-    entity_vectors: object
+    entity_vectors: np.ndarray
+
+
+def _without_vectors(index: VectorIndex, entities: Sequence[Entity]) -> list[Entity]:
+    """The entities ``index`` has no vector for, asked in one query (on Neo4j a membership
+    test per entity was one round trip each)."""
+    missing = set(index.missing([e.id for e in entities]))
+    return [e for e in entities if e.id in missing]
 
 
 def entity_text(entity: Entity) -> str:

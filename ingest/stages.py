@@ -12,6 +12,7 @@ whichever of them prepared its batches.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
@@ -90,13 +91,20 @@ class DocumentStages:
             chunker = self._chunker_for(lang)
             chunks = [c for d in docs for c in chunker.chunk(d)]
             titles = {d.id: d.title for d in docs if d.title}
-            extractions = self._extractor_for(lang).extract(chunks, titles)
             embedder = self._embedder_for(lang)
             embedder.warm_up()
             title_of = {d.id: d.title for d in docs}
             texts = [passage_text(title_of[c.doc_id], c.text) for c in chunks]
-            vectors = embedder.embed(texts, kind="passage")
-            batch.groups.append(PreparedGroup(lang, docs, chunks, extractions, vectors))
+            # The passage vectors and the parse need nothing of each other: the embedding runs
+            # in a thread (torch computes without the GIL) while spaCy parses in this one, so
+            # the parse no longer adds its time to the embedding's on a machine with a core
+            # to spare (bench/ingest_throughput.py, README "Ingest cost").
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+                vectors = pool.submit(embedder.embed, texts, "passage")
+                extractions = self._extractor_for(lang).extract(chunks, titles)
+                batch.groups.append(
+                    PreparedGroup(lang, docs, chunks, extractions, vectors.result())
+                )
         return batch
 
 
