@@ -323,6 +323,10 @@ class Answerer:
         kb = _kb_candidate(evidence, items)
         if kb is not None:
             candidates = [kb, *(c for c in candidates if c.text != kb.text)]
+            if qtype.kind == QuestionKind.WH and _imported_path(evidence):
+                # A path over imported triples states the relation asked; a chain read from
+                # the text ("Pierre Curie was a French physicist" -> "French") only suggests it.
+                decision = None
         named = [c.text for c in candidates[:PROMPT_CANDIDATES]]
         prompt = build_prompt(
             evidence.question,
@@ -528,6 +532,11 @@ def _shown(
             continue
         shown.append(PromptEvidence(item.n, item.title, condense(item.text, question, names)))
     return shown
+
+
+def _imported_path(evidence: Evidence) -> bool:
+    """Whether the best relation path runs over imported knowledge-base triples only."""
+    return bool(evidence.kb_answers) and all(f.kind == "kb" for f in evidence.kb_answers[0].path)
 
 
 def _kb_candidate(evidence: Evidence, items: Sequence[EvidenceItem]) -> Candidate | None:
