@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+# Sentences tagged and remembered, least recently used dropped first. One question's plan tags
+# the same evidence sentences several times (the chain walks, the chain follower, composition);
+# 4,096 covers the sentences of several questions' evidence, a few MB of spans.
+TAG_CACHE_SIZE = 4096
+
+Spans = list[tuple[str, str]]
 
 
 class SpacyTagger:
@@ -20,6 +28,7 @@ class SpacyTagger:
         self._nlp: Any = None
         self._failed = False
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, Spans] = OrderedDict()
 
     def _load(self) -> Any:
         with self._lock:
@@ -34,10 +43,19 @@ class SpacyTagger:
                     self._failed = True
             return self._nlp
 
-    def tag(self, texts: Sequence[str]) -> list[list[tuple[str, str]]]:
+    def tag(self, texts: Sequence[str]) -> list[Spans]:
+        """Entity spans ``(text, label)`` of each text; texts tagged before come from memory."""
         nlp = self._load()
         if nlp is None:
             return [[] for _ in texts]
         with self._lock:
-            docs = list(nlp.pipe(texts, batch_size=64))
-        return [[(e.text, e.label_) for e in doc.ents] for doc in docs]
+            new = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            for text, doc in zip(new, nlp.pipe(new, batch_size=64), strict=True):
+                self._cache[text] = [(e.text, e.label_) for e in doc.ents]
+            spans = []
+            for text in texts:
+                self._cache.move_to_end(text)
+                spans.append(list(self._cache[text]))
+            while len(self._cache) > TAG_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return spans
