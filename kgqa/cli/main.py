@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kgqa.errors import KGQAError
+from kgqa.evaluation.datasets import DATASETS
 from kgqa.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Knowledge-graph question answering with citations.")
@@ -418,8 +419,8 @@ def evaluate(
     dataset: Annotated[
         str,
         typer.Argument(
-            help="2wiki, pathquestion, metaqa-1hop, metaqa-2hop, metaqa-3hop, cmrc2018, "
-            "or facts (2Wiki facts)."
+            help=f"{', '.join(DATASETS)}, or facts (2Wiki's typed facts against its "
+            "evidence triples)."
         ),
     ],
     sample: Annotated[int | None, typer.Option(help="Evaluate N sampled questions.")] = None,
