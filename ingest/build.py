@@ -17,7 +17,7 @@ from kgqa.embedding.base import Embedder
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.settings import IngestSettings, Settings
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorStore
 
 
 def make_chunker(settings: IngestSettings, lang: str) -> Chunker:
@@ -54,7 +54,7 @@ def build_stages(settings: Settings, embedders: Embedders) -> DocumentStages:
 
 
 def build_pipeline(
-    settings: Settings, store: GraphStore, vectors: VectorIndexes, embedders: Embedders
+    settings: Settings, store: GraphStore, vectors: VectorStore, embedders: Embedders
 ) -> IngestPipeline:
     """The pipeline over ``store`` and ``vectors``, embedding with ``embedders`` (the same
     models the read path uses: ``kgqa.wiring``)."""

@@ -41,8 +41,7 @@ from kgqa.embedding.base import Embedder
 from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
-from kgqa.vectors.base import VectorIndex
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorIndex, VectorStore
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class IngestPipeline:
     def __init__(
         self,
         store: GraphStore,
-        vectors: VectorIndexes,
+        vectors: VectorStore,
         stages: DocumentStages,
         embedder_for: Callable[[str], Embedder],
         resolver_for: Callable[[str], EntityResolver],

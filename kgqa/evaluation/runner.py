@@ -39,8 +39,10 @@ Progress = Callable[[str, int, int], None]
 class Tally:
     """Sums behind one system's metrics on one split."""
 
-    counts: Counter[str] = field(default_factory=Counter)
-    by_kind: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    counts: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    by_kind: defaultdict[str, defaultdict[str, float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float))
+    )
 
     def add(self, kind: str, **values: float) -> None:
         for key, value in values.items():
@@ -90,10 +92,10 @@ def evaluate(
             ingest_s = time.perf_counter() - ingest_started
             # Examples from an earlier run of a kept store must not count in this one.
             run_settings.relation_examples_path.unlink(missing_ok=True)
-            learned = None
+            learned: dict[str, Any] | None = None
             if learn and split.train_file is not None:
-                learned = kg.learn_relations(split.train_file).as_dict()
-                learned["file"] = split.train_file.name
+                counts = kg.learn_relations(split.train_file).as_dict()
+                learned = {**counts, "file": split.train_file.name}
             elif learn and split.train_questions:
                 learned = _learn_from_questions(kg, split)
             if split.kb_files:
@@ -147,9 +149,9 @@ def _evaluate_documents(
         if progress:
             progress(split.name, i + 1, len(split.questions))
     result = {s: _document_metrics(t, answers) for s, t in tallies.items()}
-    for system, values in latencies.items():
-        result[system]["latency_ms_p50"] = round(float(np.percentile(values, 50)), 1)
-        result[system]["latency_ms_p95"] = round(float(np.percentile(values, 95)), 1)
+    for system, millis in latencies.items():
+        result[system]["latency_ms_p50"] = round(float(np.percentile(millis, 50)), 1)
+        result[system]["latency_ms_p95"] = round(float(np.percentile(millis, 95)), 1)
         if answer_ms[system]:
             result[system]["answer_ms_p50"] = round(float(np.percentile(answer_ms[system], 50)), 1)
             result[system]["answer_ms_p95"] = round(float(np.percentile(answer_ms[system], 95)), 1)

@@ -34,7 +34,9 @@ def resolve_backend(backend: str) -> str:
 
 def build_reader(settings: ReaderSettings, data_dir: Path) -> Reader:
     named_extractive = settings.model == EXTRACTIVE and settings.model_path is None
-    backend = "extractive" if settings.backend == "auto" and named_extractive else settings.backend
+    backend: str = (
+        "extractive" if settings.backend == "auto" and named_extractive else settings.backend
+    )
     backend = resolve_backend(backend)
     if backend == "extractive":
         from kgqa.reader.extractive import ExtractiveReader

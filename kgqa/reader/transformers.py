@@ -120,7 +120,8 @@ class TransformersReader:
                 )
             except (OSError, ValueError) as e:
                 raise ModelError(f"cannot load the reader model from {directory}: {e}") from e
-            model.to(plan.device)
+            # transformers types ``to`` through a decorator that mypy reads as unbound.
+            model.to(plan.device)  # type: ignore[arg-type]
             model.eval()
             if plan.quantize_int8:
                 model = torch.ao.quantization.quantize_dynamic(
