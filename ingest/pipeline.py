@@ -144,14 +144,18 @@ class IngestPipeline:
             return
         batch = GraphBatch(documents=list(prepared.documents))
         vectors: dict[str, VectorsToAdd] = {}
-        for group in prepared.groups:
-            resolved = self._resolver_for(group.lang).resolve(group.extractions)
-            batch.chunks.extend(group.chunks)
-            batch.entities.extend(resolved.entities)
-            batch.mentions.extend(resolved.mentions)
-            batch.relations.extend(resolved.relations)
-            vectors[group.lang] = self._entity_vectors(group, resolved.entities)
-        self.write_batch(batch, vectors)
+        # Another writer of the same store must not resolve between our lookups and our write
+        # (tests/integration/test_concurrent_writers.py): the new names' embedding is inside,
+        # so concurrent writers take turns for it, while parsing and passage embedding are not.
+        with self._store.resolution_lock():
+            for group in prepared.groups:
+                resolved = self._resolver_for(group.lang).resolve(group.extractions)
+                batch.chunks.extend(group.chunks)
+                batch.entities.extend(resolved.entities)
+                batch.mentions.extend(resolved.mentions)
+                batch.relations.extend(resolved.relations)
+                vectors[group.lang] = self._entity_vectors(group, resolved.entities)
+            self.write_batch(batch, vectors)
         report.documents_written += len(batch.documents)
         report.chunks += len(batch.chunks)
         report.entities += len(batch.entities)

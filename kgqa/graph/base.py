@@ -21,6 +21,7 @@ Behaviour every backend must share (the contract tests in tests/integration/test
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -75,6 +76,14 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
     # -- writes ------------------------------------------------------------------------
+    def resolution_lock(self) -> AbstractContextManager[object]:
+        """Held by a writer from resolving a batch's names against the store to writing it.
+
+        Two writers that resolve at once can each found an entity that one of them would have
+        joined to the other's (an alias key on two entities); holding this across resolution
+        and write makes their batches take turns. Across processes on a shared store (Neo4j);
+        across threads where only one process may write (the embedded store)."""
+
     def write(self, batch: GraphBatch) -> RemovedIds:
         """Atomically replace the batch's documents with the batch's content.
 

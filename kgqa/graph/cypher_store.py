@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -35,6 +36,7 @@ class CypherGraphStore(ABC):
 
     def __init__(self, write_batch_rows: int = 20_000) -> None:
         self._write_batch_rows = write_batch_rows
+        self._resolution_lock = threading.Lock()
 
     # -- what a backend provides -------------------------------------------------------------
     @abstractmethod
@@ -70,6 +72,10 @@ class CypherGraphStore(ABC):
         self._fetch("ping")
 
     # -- protocol: writes --------------------------------------------------------------------
+    def resolution_lock(self) -> AbstractContextManager[object]:
+        """This process's threads take turns; a backend shared by processes overrides it."""
+        return self._resolution_lock
+
     def write(self, batch: GraphBatch) -> RemovedIds:
         doc_ids = [d.id for d in batch.documents]
         if len(set(doc_ids)) != len(doc_ids):

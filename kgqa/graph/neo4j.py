@@ -211,6 +211,37 @@ class Neo4jGraphStore(CypherGraphStore):
                 tx.run(query, {"property": target.property, "rows": rows[i : i + step]})
 
     @contextmanager
+    def resolution_lock(self) -> Iterator[None]:
+        """A write lock on the one ``ResolutionLock`` node, taken by a transaction that stays
+        open while the caller resolves and writes in transactions of its own, and committed
+        at the end. Writers in other processes wait at ``take_resolution_lock`` until then, so
+        each resolves against what the one before it committed. A writer that dies loses its
+        connection, and Neo4j rolls its transaction back and releases the lock; no timeout, as
+        a large batch may hold it for a while. This process's threads queue before Neo4j."""
+        with self._resolution_lock:
+            driver = self._require_driver()
+            try:
+                session = driver.session(database=self.database)
+                tx = session.begin_transaction()
+                tx.run(self._q("take_resolution_lock"), {}).consume()
+            except ServiceUnavailable as e:
+                raise GraphStoreUnavailable(f"lost Neo4j at {self.uri}: {e}") from e
+            except (Neo4jError, DriverError) as e:
+                raise GraphStoreError(f"cannot take the resolution lock: {e}") from e
+            try:
+                yield
+            finally:
+                # Nothing in the lock's transaction is worth keeping but the node's count, and
+                # an error inside must not hide the caller's: release it either way.
+                try:
+                    if not tx.closed():
+                        tx.commit()
+                except (Neo4jError, DriverError) as e:
+                    logger.warning("releasing the resolution lock: %s", e)
+                finally:
+                    session.close()
+
+    @contextmanager
     def _write_transaction(self) -> Iterator[_Neo4jTransaction]:
         driver = self._require_driver()
         try:
