@@ -342,13 +342,22 @@ def _award_name(surface: str) -> bool:
 
 def _cut_short(span: Any, label: str) -> bool:
     """Whether the NER cut a span out of a longer name: it ends on a word a name does not end
-    on ("Philip V of"), or a capitalised proper noun it left untagged follows it ("Holy Roman"
-    before "Emperor Leopold I")."""
+    on ("Philip V of"), a capitalised proper noun it left untagged follows it ("Holy Roman"
+    before "Emperor Leopold I"), or it ends on a common noun that modifies the next word."""
     last = span[-1]
     if last.lower_ in _DANGLING - {"best"} and len(span) > 1:
         return True
     doc = span.doc
-    if span.end >= len(doc) or last.pos_ != "PROPN" or label in WHOLE_TYPES:
+    if span.end >= len(doc) or label in WHOLE_TYPES:
+        return False
+    if (
+        last.pos_ == "NOUN"
+        and last.text.islower()
+        and last.dep_ == "compound"
+        and last.head.i == span.end
+    ):
+        return True  # "Neuengamme concentration" (camp): the common noun goes on
+    if last.pos_ != "PROPN":
         return False  # "a 2012 Indian film": a year before a name is whole
     after = doc[span.end]
     return (
@@ -563,8 +572,8 @@ def _verb_triples(verb: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
         subject = ctx.entity(subject_token, as_subject=True)
     else:
         subject = _opening_subject(verb, ctx)
-    if subject is None:
-        return []
+    if subject is None or any(c.dep_ == "neg" for c in verb.children):
+        return []  # "not to feature either Paul Walker ...": a negated statement is no fact
     triples: list[tuple[int, str, int]] = []
     is_copula = verb.lemma_ == "be"
     form = _verb_form(verb)
