@@ -36,6 +36,7 @@ _TITLES = frozenset(
     "prof captain colonel sultan emir shah tsar czar margrave landgrave baron baroness viscount "
     "marquess marquis archduke archduchess infante infanta elector caliph".split()
 )
+TITLE_WORDS = _TITLES  # for the mention rules: a title before a name is no given name
 _HOUSE = re.compile(r"^[A-Z][a-z]+(?:onid|ingian|ingid|ertid|ovingian)$")
 
 

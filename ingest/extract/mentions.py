@@ -2,7 +2,8 @@
 
 - Names the NER splits at an abbreviation or a possessive are joined again: "St. Maurice's" +
   "Abbey" -> "St. Maurice's Abbey"; "Dr." / "St." before a name and "Jr." / "Sr." after it
-  belong to the name.
+  belong to the name; the given names the NER left out before a person's surname belong to it
+  ("Didier" + "Sandre", "Palle Kjærulff-" + "Schmidt").
 - The titles of the documents being ingested are entity names: where one occurs verbatim in a
   chunk it is a mention, even when the small NER model misses it ("Ermengarde of Tours").
 - Life dates (and places) found in parentheses (ingest.extract.dates) are mentions of their
@@ -17,10 +18,25 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ingest.resolve import TITLE_WORDS
+
 TOPIC_LABEL = "TOPIC"
 _PREFIXES = frozenset({"St.", "Dr.", "Mt.", "Fr.", "Sr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen."})
-_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
+_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
+# A regnal number the NER left off ("John" + "I", "Wizlaw" + "II").
+_REGNAL = re.compile(r"^(?:X{0,2})(?:IX|IV|V?I{0,3})$")
+# Words before a name that say what the person is, not who ("Admiral George Rodney",
+# "Justice Hugo Black", "the House of Representatives Nancy Pelosi"), besides the titles.
+_ROLES = frozenset(
+    "admiral justice judge senator representative representatives congressman congresswoman "
+    "governor mayor chancellor minister speaker commander lieutenant sergeant major marshal "
+    "commodore palatine regent abbot abbess rabbi imam reverend rev deacon chief director "
+    "actor actress singer producer writer poet composer painter musician rapper coach vice "
+    "father mother brother sister uncle aunt grand doctor".split()
+)
 _MIN_TITLE = 3
+# How many untagged proper nouns a person's name may take on its left ("Palle Kjærulff- ").
+_MAX_GIVEN = 3
 
 
 def entity_spans(
@@ -62,11 +78,40 @@ def _repaired_ents(doc: Any) -> list[tuple[int, int, str]]:
             merged.append(ent)
     for ent in merged:
         start, end = ent[0], ent[1]
+        if ent[2] == "PERSON":
+            start = ent[0] = _given_names_start(doc, start)
         if start > 0 and doc[start - 1].text in _PREFIXES:
             ent[0] = start - 1
-        if end < len(doc) and doc[end].text in _SUFFIXES and doc[end - 1].pos_ == "PROPN":
+        if end < len(doc) and _suffix(doc[end]) and doc[end - 1].pos_ == "PROPN":
             ent[1] = end + 1
     return [(s, e, label) for s, e, label in merged]
+
+
+def _suffix(token: Any) -> bool:
+    if token.text in _SUFFIXES:
+        return True
+    return bool(token.text) and bool(_REGNAL.match(token.text)) and token.pos_ == "PROPN"
+
+
+def _given_names_start(doc: Any, start: int) -> int:
+    """Where a person's name starts once the capitalised proper nouns right before it that the
+    NER tagged as nothing are taken in ("Alain Libolt, Didier Sandre" tagged only "Sandre")."""
+    first = start
+    while first > 0 and start - first < _MAX_GIVEN and _untagged_name_word(doc[first - 1]):
+        first -= 1
+    return first
+
+
+def _untagged_name_word(token: Any) -> bool:
+    """A capitalised proper noun the NER tagged as nothing that is no title or role ("Princess
+    Irina Pavlovna Paley" keeps its name as the NER found it)."""
+    return (
+        token.pos_ == "PROPN"
+        and token.text[:1].isupper()
+        and not token.ent_type_
+        and not token.is_stop  # "Though Maurice ..." at a sentence's start
+        and token.lower_.rstrip(".") not in TITLE_WORDS | _ROLES
+    )
 
 
 def _joins(doc: Any, left: list[Any], right: list[Any]) -> bool:

@@ -40,6 +40,11 @@ membership relations read left to right: ``(Marie Curie, born in, Warsaw)``.
 A date is the object of a dated relation only (born on, died on, published on, founded on):
 a phrase with a DATE object that names none of them ("be in 1933", "join in 2018") is dropped
 as a typed fact (the sentence's co-occurrence edges keep the link).
+
+The extractor (``ingest.extract.spacy_en._plausible`` and ``_add_typed``) also checks the pair:
+spouse, parent, child and sibling join two person-like names (not a work, an adjective, a
+possessive fragment); an award is a whole award name; born on / died on take one date, not a
+span of years; a negated verb and a name the NER cut short give no typed fact.
 """
 
 from __future__ import annotations

@@ -58,6 +58,26 @@ AWARD_WORDS = re.compile(
     r"fellowship|laureate|cup\b|championship|title|decoration|star\b|globe|bear\b|lion\b|palm",
     re.I,
 )
+# Relations between two people: neither end may be something the NER knows is no person
+# (a film, "Holy Roman" NORP, a date). The small model calls many people ORG or GPE, so those
+# pass. From the full-corpus store's wrong spouses and children (README, Fact quality).
+
+FAMILY_RELATIONS = frozenset({"spouse", "parent", "child", "sibling"})
+# It calls people PRODUCT, EVENT, LOC, FAC, LAW and NORP too ("Akbar", "Barnim II", "Agnes",
+# "Maria"), so only a work's label and a nationality adjective ("son of Italian ...") say no.
+NOT_PERSON_TYPES = frozenset({"WORK_OF_ART", "DATE"})
+# Dated relations of people whose object must be one date, not a span of years ("1588–1620").
+LIFE_DATES = frozenset({"born on", "died on"})
+_YEAR = re.compile(r"(?<!\d)\d{3,4}(?!\d)")
+# Labels whose spans are whole before a proper noun: "a Finnish General", "a 2012 Indian film".
+WHOLE_TYPES = frozenset({"NORP", "DATE"})
+# Words an award's name cannot end on: "the Filmfare Awards for Best" lost its tail.
+_DANGLING = frozenset({"for", "of", "the", "a", "an", "and", "in", "at", "to", "best", "&"})
+_ARTICLES = frozenset({"the", "a", "an"})
+# The kind of an award, which alone names none ("received ... Awards"); "Oscars" does name one.
+_AWARD_KIND = re.compile(
+    r"(?:award|prize|medal|trophy|honou?r|title|cup|championship|decoration|order)s?", re.I
+)
 # Dated relations of works, not of the people who made them.
 WORK_DATES = frozenset({"published on"})
 # Words of a copula's attribute that say what the work is: its year is its publication date.
@@ -121,14 +141,23 @@ def load_model(name: str) -> Any:
             ) from (e if isinstance(e, OSError) else first)
 
 
-def _names_topic(surface: str, title: str) -> bool:
+# NER types a leading short form of the topic's name cannot have.
+SHORT_FORM_EXCLUDED = frozenset({"GPE", "LOC"})
+
+
+def _names_topic(surface: str, title: str, label: str = "") -> bool:
     """Whether a name is a short form of the passage topic's ("Curtiz" in the passage on
     Michael Curtiz, "Victor Emmanuel" in the one on Victor Emmanuel III of Italy): the mention
-    then carries the topic's name, so it resolves to the topic, not to an entity of its own."""
+    then carries the topic's name, so it resolves to the topic, not to an entity of its own.
+    A place is never a leading short form: "Bellevue" in the passage on Bellevue Airfield is
+    the city (taking it for the airfield gave "the United States located in Bellevue
+    Airfield")."""
     words, said = title.split(), surface.split()
     if len(words) < 2 or not said or len(said) >= len(words):
         return False
-    return said == words[: len(said)] or (len(said) == 1 and said[0] == words[-1])
+    if len(said) == 1 and said[0] == words[-1]:
+        return True  # a surname, whatever the NER called it ("Slovak" GPE)
+    return said == words[: len(said)] and label not in SHORT_FORM_EXCLUDED
 
 
 def _object_type(mention: RawMention) -> str | None:
@@ -150,6 +179,8 @@ def _extract_one(chunk: Chunk, doc: Any, title: str, known: Sequence[str]) -> Ch
     out = ChunkExtraction(chunk.id, chunk.doc_id)
     lives = _life_date_spans(doc)
     token_mention: dict[int, int] = {}
+    fragments: set[int] = set()  # mentions the NER cut out of a longer name
+    adjectives: set[int] = set()  # "Italian", "Holy Roman": no one's name
     spans = [(s, e, "DATE" if p.endswith(" on") else "GPE") for p, _, s, e in lives]
     for span, label in entity_spans(doc, known, spans):
         if label in DROPPED_TYPES or not span.text.strip():
@@ -161,12 +192,16 @@ def _extract_one(chunk: Chunk, doc: Any, title: str, known: Sequence[str]) -> Ch
                 chunk.doc_id,
                 chunk.start + span.start_char,
                 chunk.start + span.end_char,
-                title if _names_topic(span.text, title) else span.text,
+                title if _names_topic(span.text, title, label) else span.text,
                 label,
             )
         )
         for token in span:
             token_mention[token.i] = index
+        if _cut_short(span, label):
+            fragments.add(index)
+        if span[-1].pos_ == "ADJ":
+            adjectives.add(index)
     topic: int | None = None
     if title:
         topic = len(out.mentions)
@@ -183,6 +218,9 @@ def _extract_one(chunk: Chunk, doc: Any, title: str, known: Sequence[str]) -> Ch
         title,
         title if person else "",
         chunk.start if chunk.index == 0 else -1,
+        bool(coref.topic_nouns & WORK_NOUNS),
+        frozenset(fragments),
+        frozenset(adjectives),
     )
     first_sentence = True
     for sent in doc.sents:
@@ -205,6 +243,9 @@ class _Passage:
     title: str
     person_topic: str  # the title when the passage calls its topic "he" or "she", else ""
     opening: int  # document offset of the passage's first character; -1 past its first chunk
+    work_topic: bool = False  # the opening sentence calls the topic a work ("is a 1960 film")
+    fragments: frozenset[int] = frozenset()  # mention indices cut out of a longer name
+    adjectives: frozenset[int] = frozenset()  # mention indices of adjectives ("Italian")
 
 
 def _add_typed(
@@ -228,9 +269,15 @@ def _add_typed(
         subject, object_ = (o, s) if name.inverted else (s, o)
         if is_date(out.mentions[subject]):
             continue  # a date is never a subject
+        if subject in passage.fragments or object_ in passage.fragments:
+            continue  # "Holy Roman" (Emperor Leopold I), "Philip V of" (Spain)
         subject_m, object_m = out.mentions[subject], out.mentions[object_]
         if not _plausible(name.predicate, name.inverted, phrase, subject_m, object_m, passage):
             continue
+        if name.predicate in FAMILY_RELATIONS and not (
+            _person_like(subject, subject_m, passage) and _person_like(object_, object_m, passage)
+        ):
+            continue  # "Letty Ortiz wife of The Fate of the Furious", "son of Italian"
         key = (subject, name.predicate, object_)
         if key not in seen:
             seen.add(key)
@@ -262,9 +309,63 @@ def _plausible(
         named_as_topic = subject.surface == passage.title or subject.start == passage.opening
         if subject.type not in WORK_TYPES and not named_as_topic:
             return False  # "released by Mutual Film Corporation starring ...", "Westerns"
+    if predicate in LIFE_DATES and len(_YEAR.findall(object_.surface)) > 1:
+        return False  # "(1588–1620)" tokenised as one: a life span, not a birth date
     # "received a B.A.", "an Academy Award nominated for ...": not awards and their winners.
     return predicate != "award" or (
-        bool(AWARD_WORDS.search(object_.surface)) and not AWARD_WORDS.search(subject.surface)
+        _award_name(object_.surface) and not AWARD_WORDS.search(subject.surface)
+    )
+
+
+def _person_like(index: int, mention: RawMention, passage: _Passage) -> bool:
+    """Whether a mention may name a person: not a type the NER keeps for things, not the
+    topic of a passage about a work, not a possessive fragment ("Philip's")."""
+    if mention.surface == passage.title:
+        # The topic is what its passage says it is, whatever the NER called this mention
+        # ("Edmund" FAC in the passage on Edmund of Langley).
+        return not passage.work_topic
+    if mention.type in NOT_PERSON_TYPES or index in passage.adjectives:
+        return False
+    return not mention.surface.endswith(("'s", "’s"))
+
+
+def _award_name(surface: str) -> bool:
+    """Whether a span is an award's full name: it says it is one ("Academy Award"), names more
+    than the kind ("Awards" alone is a fragment) and does not stop on a dangling word."""
+    words = [w for w in surface.split() if w.lower() not in _ARTICLES]
+    if not words or not AWARD_WORDS.search(surface):
+        return False
+    if len(words) == 1 and _AWARD_KIND.fullmatch(words[0]):
+        return False
+    return words[-1].lower() not in _DANGLING
+
+
+def _cut_short(span: Any, label: str) -> bool:
+    """Whether the NER cut a span out of a longer name: it ends on a word a name does not end
+    on ("Philip V of"), a capitalised proper noun it left untagged follows it ("Holy Roman"
+    before "Emperor Leopold I"), or it ends on a common noun that modifies the next word."""
+    last = span[-1]
+    if last.lower_ in _DANGLING - {"best"} and len(span) > 1:
+        return True
+    doc = span.doc
+    if span.end >= len(doc) or label in WHOLE_TYPES:
+        return False
+    if (
+        last.pos_ == "NOUN"
+        and last.text.islower()
+        and last.dep_ == "compound"
+        and last.head.i == span.end
+    ):
+        return True  # "Neuengamme concentration" (camp): the common noun goes on
+    if last.pos_ != "PROPN":
+        return False  # "a 2012 Indian film": a year before a name is whole
+    after = doc[span.end]
+    return (
+        after.pos_ == "PROPN"
+        and after.text[:1].isupper()
+        and not after.ent_type_
+        and not after.is_sent_start
+        and after.idx == last.idx + len(last.text) + 1  # one space: no punctuation between
     )
 
 
@@ -370,13 +471,33 @@ def _subject_token(verb: Any) -> Any:
         if subject is not None:
             return subject
         if verb.dep_ in ("acl", "relcl"):
-            return verb.head
+            return _placed_thing(verb)
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             verb = verb.head
             seen += 1
             continue
         return None
     return None
+
+
+# Participles that place a thing: "an airfield in the United States, located in Bellevue".
+_PLACING = frozenset({"locate", "situate", "base"})
+
+
+def _placed_thing(participle: Any) -> Any:
+    """What a participle describes. A placing one hung on the place of an "in" phrase describes
+    what that phrase hangs on: in "a private airfield in the northwest United States, located in
+    Bellevue" the airfield is in Bellevue, not the United States."""
+    head = participle.head
+    if (
+        participle.dep_ == "acl"
+        and participle.lemma_.lower() in _PLACING
+        and head.dep_ == "pobj"
+        and head.head.lower_ == "in"
+        and head.head.head.i != head.head.i
+    ):
+        return head.head.head
+    return head
 
 
 def _triples(sent: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
@@ -451,8 +572,8 @@ def _verb_triples(verb: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
         subject = ctx.entity(subject_token, as_subject=True)
     else:
         subject = _opening_subject(verb, ctx)
-    if subject is None:
-        return []
+    if subject is None or any(c.dep_ == "neg" for c in verb.children):
+        return []  # "not to feature either Paul Walker ...": a negated statement is no fact
     triples: list[tuple[int, str, int]] = []
     is_copula = verb.lemma_ == "be"
     form = _verb_form(verb)

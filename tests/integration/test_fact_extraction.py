@@ -125,3 +125,57 @@ def test_places_of_death_in_where_clauses_and_behind_a_common_noun(
     assert ("Victor Cavendish", "died in", "Derbyshire") in found
     assert ("Keith Emerson", "died in", "Santa Monica") in found
     assert not any(p == "died in" and o.startswith("the age") for _, p, o in found)
+
+
+# Sentences shaped like the wrong relations the full-corpus store held (README, Fact quality),
+# with other names: each assertion failed on the code before the type checks.
+WRONG_PAIRS = {
+    "Ocean Road": (
+        'Ocean Road is a 2004 American drama film directed by Paul Haggis. "Ocean Road" follows '
+        "Tom Baker( Ruffalo), who has settled down with his wife Ellen Park( Moore), until a "
+        "stranger arrives."
+    ),
+    "Helene of Arn": (
+        "Helene of Arn (1601 – 1663) was a German countess. In 1630 she married Johann von Arn "
+        "(1598–1641), count of Arn (1620–1641), a general."
+    ),
+    "Kenmore Airfield": (
+        "Kenmore Airfield( KNM) was a small airfield in the northern United States, located in "
+        "Kenmore, Washington, a suburb of Seattle."
+    ),
+    "Night Sky": (
+        "Night Sky is a 1971 Danish film directed by Palle Kjærulff- Schmidt, starring Anna "
+        "Karina, Jean Dubois, Didier Sandre and Marie Laforet."
+    ),
+    "Ravi Mehra": (
+        "Ravi Mehra (born 2 May 1960) is an Indian film director. For the former, he won the "
+        "National Film Award for Best Direction, as well as Filmfare Awards for Best Director "
+        "and Best Film; he also received multiple Awards."
+    ),
+    "Anna Maria of Saxony": (
+        "Anna Maria of Saxony was the eldest daughter of Holy Roman Emperor Ferdinand III and "
+        "his wife Maria Anna of Spain. Her uncle was Philip's second wife, Elisabeth Farnese."
+    ),
+}
+
+
+def test_type_checks_keep_phrases_off_wrong_pairs(extractor: SpacyEntityExtractor) -> None:
+    found = facts(extractor, WRONG_PAIRS)
+    family = {"spouse", "parent", "child", "sibling"}
+    # A film is no one's husband; an adjective or a possessive is no one's name.
+    assert not any(p in family and "Ocean Road" in (s, o) for s, p, o in found)
+    assert not any(p in family and o in ("Holy Roman", "Philip's") for s, p, o in found)
+    # A span of years in one token is no birth date; the real life dates still are.
+    assert not any(p == "born on" and "–" in o for s, p, o in found)
+    assert ("Helene of Arn", "born on", "1601") in found
+    # The airfield is in the city, not the country in the airfield.
+    assert ("Kenmore Airfield", "located in", "Kenmore") in found
+    assert not any(s == "United States" and p == "located in" for s, p, o in found)
+    # Whole names, not the surname the NER kept.
+    assert ("Night Sky", "director", "Palle Kjærulff- Schmidt") in found
+    assert ("Night Sky", "cast member", "Didier Sandre") in found
+    assert not any(o in ("Schmidt", "Sandre") for _, _, o in found)
+    # Award names, not their kind or a truncated one; the whole one stays.
+    awards = {o for s, p, o in found if p == "award"}
+    assert "the National Film Award for Best Direction" in awards
+    assert not any(o == "Awards" or o.endswith(" for Best") for o in awards)
