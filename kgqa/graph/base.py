@@ -130,6 +130,14 @@ class GraphStore(Protocol):
         kept, the highest count first, then by (subject_id, predicate, object_id). The result is
         ordered by (subject_id, predicate, object_id) without duplicates."""
 
+    def kb_triples_of(
+        self, entity_ids: Sequence[str], limit_per_entity: int
+    ) -> list[tuple[str, str, str]]:
+        """(subject_id, predicate, object_id) of the imported (``kind == "kb"``) facts touching
+        any of ``entity_ids``, capped per entity as ``relations_of`` caps facts, sorted, without
+        duplicates: what relation paths walk, without the facts' names and citations (the
+        relation-example learner reads a whole KB this way)."""
+
     def entity_chunk_edges(
         self, entity_ids: Sequence[str] | None = None
     ) -> list[tuple[str, str, int]]:

@@ -221,6 +221,18 @@ class CypherGraphStore(ABC):
         rows = self._fetch("get_relations_out", ids=ids) + incoming  # each edge once
         return aggregate_facts(rows, ids, limit_per_entity)
 
+    def kb_triples_of(
+        self, entity_ids: Sequence[str], limit_per_entity: int
+    ) -> list[tuple[str, str, str]]:
+        ids = list(dict.fromkeys(entity_ids))
+        if not ids:
+            return []
+        wanted = set(ids)
+        rows = self._fetch("get_kb_triples_out", ids=ids, kind="kb")
+        incoming = self._fetch("get_kb_triples_in", ids=ids, kind="kb")
+        rows += [r for r in incoming if r[0] not in wanted]  # each edge once
+        return capped_triples(rows, ids, limit_per_entity)
+
     def entity_chunk_edges(
         self, entity_ids: Sequence[str] | None = None
     ) -> list[tuple[str, str, int]]:
@@ -297,6 +309,31 @@ def entity_keys(entity: Entity) -> list[str]:
     names = [entity.name, *entity.aliases]
     keys = {normalize_name(n) for n in names} | {acronym_key(n, entity.type) for n in names}
     return sorted(k for k in keys if k)
+
+
+def capped_triples(
+    rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: int
+) -> list[tuple[str, str, str]]:
+    """Distinct (subject, predicate, object) triples of support rows, capped per entity of
+    ``ids`` as ``aggregate_facts`` caps facts (the best-supported first, then by key)."""
+    support: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        key = (row[0], row[1], row[2])
+        support[key] = support.get(key, 0) + 1
+    touching: dict[str, list[tuple[str, str, str]]] = {entity: [] for entity in ids}
+    for key in support:
+        subject, _, obj = key
+        if subject in touching:
+            touching[subject].append(key)
+        if obj != subject and obj in touching:
+            touching[obj].append(key)
+    kept: set[tuple[str, str, str]] = set()
+    for keys in touching.values():
+        if len(keys) > limit:
+            keys.sort(key=lambda k: (-support[k], k))
+            del keys[limit:]
+        kept.update(keys)
+    return sorted(kept)
 
 
 def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: int) -> list[Fact]:

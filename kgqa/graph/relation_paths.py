@@ -161,6 +161,10 @@ def answer_ends(walk: Walk) -> dict[str, Reach]:
     return walk.ends
 
 
+# Entities whose triples are read in one store call.
+_PREFETCH_BATCH = 5_000
+
+
 class StepCache:
     """Steps per entity, fetched from the store in batches and kept for at most ``capacity``
     entities (the first read go first): the learner's memory stays bounded however large the
@@ -171,18 +175,21 @@ class StepCache:
         self.fanout = fanout
         self._capacity = capacity
         self._steps: OrderedDict[str, dict[Hop, list[str]]] = OrderedDict()
-        self._names: dict[str, str] = {}
 
     def prefetch(self, entity_ids: Iterable[str]) -> None:
         missing = sorted({e for e in entity_ids if e not in self._steps})
-        for at in range(0, len(missing), 5_000):
-            batch = missing[at : at + 5_000]
-            by_entity = steps_by_entity(self._store.relations_of(batch, self.fanout))
-            for entity in batch:
-                grouped: dict[Hop, list[str]] = {}
-                for step in by_entity.get(entity, ()):
-                    grouped.setdefault(step.hop, []).append(step.target)
-                self._steps[entity] = grouped
+        for at in range(0, len(missing), _PREFETCH_BATCH):
+            batch = missing[at : at + _PREFETCH_BATCH]
+            grouped: dict[str, dict[Hop, list[str]]] = {entity: {} for entity in batch}
+            # Triples, not facts: the names and citations of 129k facts cost more than the
+            # walks (``kb_triples_of``). Both directions, as ``steps_by_entity`` steps.
+            for s, p, o in self._store.kb_triples_of(batch, self.fanout):
+                if s in grouped:
+                    grouped[s].setdefault((p, True), []).append(o)
+                if o in grouped:
+                    # Backward to the subject; along a self-loop that is forward again.
+                    grouped[o].setdefault((p, s == o), []).append(s)
+            self._steps.update(grouped)
         while len(self._steps) > self._capacity:
             self._steps.popitem(last=False)
 
@@ -262,12 +269,15 @@ def _last_hop_toward(walkable: EndSets, toward: set[str], cache: StepCache) -> E
                 known.update(sources)
     following: EndSets = {}
     for hops, ends in walkable.items():
+        groups: list[dict[Hop, list[str]]] | None = None  # read once per set, not per hop
         for hop, leavers in leaving.items():
             if leavers is not None and ends.isdisjoint(leavers):
                 continue
+            if groups is None:
+                groups = [cache.hops_of(entity) for entity in ends]
             bucket = following[(*hops, hop)] = set()
-            for entity in ends:
-                targets = cache.hops_of(entity).get(hop)
+            for grouped in groups:
+                targets = grouped.get(hop)
                 if targets:
                     bucket.update(targets)
     return following

@@ -147,14 +147,14 @@ def test_three_hop_examples_and_their_answer_sets(
 def test_learning_cost_is_one_store_read_per_hop_per_batch(films_parts: Components) -> None:
     calls = 0
     store = films_parts.store
-    relations_of = store.relations_of
+    kb_triples_of = store.kb_triples_of
 
     def counted(ids: list[str], limit: int) -> list:
         nonlocal calls
         calls += 1
-        return relations_of(ids, limit)
+        return kb_triples_of(ids, limit)
 
-    store.relations_of = counted  # type: ignore[method-assign]
+    store.kb_triples_of = counted  # type: ignore[method-assign]
     pairs = [
         QaPair(f"what language are films by Neil Marshall in {i}", "Neil Marshall", ("English",))
         for i in range(40)
@@ -163,6 +163,17 @@ def test_learning_cost_is_one_store_read_per_hop_per_batch(films_parts: Componen
     assert report.learned == 40
     # Walked once per hop for all pairs, then served from the step cache.
     assert calls <= 3
+
+
+def test_the_learners_triples_are_the_kb_facts_capped_alike(films_parts: Components) -> None:
+    store = films_parts.store
+    found = store.find_entities(["english", "dog soldiers"])
+    ids = [e.id for entities in found.values() for e in entities]
+    for limit in (1, 2, 100):
+        facts = store.relations_of(ids, limit)
+        expected = [(f.subject_id, f.predicate, f.object_id) for f in facts if f.kind == "kb"]
+        assert store.kb_triples_of(ids, limit) == expected
+    assert len(store.kb_triples_of(ids, 100)) == 6  # Dog Soldiers' 5 facts, The Descent's English
 
 
 def test_learned_examples_turn_the_answer_to_the_relation_asked_for(

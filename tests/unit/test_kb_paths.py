@@ -107,6 +107,12 @@ class Triples:
                     kept[f.id] = f
         return sorted(kept.values(), key=lambda f: (f.subject_id, f.predicate, f.object_id))
 
+    def kb_triples_of(
+        self, entity_ids: Sequence[str], limit_per_entity: int
+    ) -> list[tuple[str, str, str]]:
+        facts = self.relations_of(entity_ids, limit_per_entity)
+        return [(f.subject_id, f.predicate, f.object_id) for f in facts]
+
     def find_entities(self, keys: Sequence[str]) -> dict[str, list[Entity]]:
         names = {normalize_name(n): n for f in self.facts for n in (f.subject, f.object)}
         return {k: [Entity(entity_id(k), names[k], "KB")] for k in keys if k in names}

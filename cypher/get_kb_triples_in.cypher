@@ -1,0 +1,2 @@
+MATCH (a:Entity)-[r:RELATES]->(b:Entity) WHERE b.id IN $ids AND r.kind = $kind
+RETURN a.id AS s, r.predicate AS predicate, b.id AS o
