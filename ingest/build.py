@@ -17,7 +17,7 @@ from kgqa.embedding.base import Embedder
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.settings import IngestSettings, Settings
-from kgqa.vectors.registry import VectorIndexes
+from kgqa.vectors.base import VectorStore
 
 
 def make_chunker(settings: IngestSettings, lang: str) -> Chunker:
@@ -50,11 +50,13 @@ def build_stages(settings: Settings, embedders: Embedders) -> DocumentStages:
 
         return SpacyEntityExtractor(settings.models.ner_en, ing.ner_batch_size, ing.ner_processes)
 
-    return DocumentStages(chunker, extractor, embedders.for_language)
+    # Neo4j keeps no sentence vectors (kgqa.vectors.neo4j): its read path embeds them.
+    sentence_vectors = ing.sentence_vectors and settings.graph.backend != "neo4j"
+    return DocumentStages(chunker, extractor, embedders.for_language, sentence_vectors)
 
 
 def build_pipeline(
-    settings: Settings, store: GraphStore, vectors: VectorIndexes, embedders: Embedders
+    settings: Settings, store: GraphStore, vectors: VectorStore, embedders: Embedders
 ) -> IngestPipeline:
     """The pipeline over ``store`` and ``vectors``, embedding with ``embedders`` (the same
     models the read path uses: ``kgqa.wiring``)."""

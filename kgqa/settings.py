@@ -116,6 +116,9 @@ class RetrievalSettings(_Section):
     # best few, where the question's entities are; lower ones named bridges that crowded out
     # the right one (10 -> 3 above).
     bridge_first_round: int = Field(3, ge=0)
+    # Look the bridge's sentences up in the store's sentence vectors (embedded at ingest);
+    # false embeds them at query time, as stores without them always do.
+    stored_sentence_vectors: bool = True
     link_threshold: float = 0.8
 
 
@@ -143,6 +146,9 @@ class IngestSettings(_Section):
     # cluster address ("auto", "ray://head:10001") or "local"; `kgqa ingest --ray ADDRESS`.
     ray_address: str | None = None
     resolve_threshold: float = Field(0.92, gt=0.0, le=1.0)
+    # Embed every chunk's sentences at ingest for the read path's sentence bridge
+    # (kgqa.retrieval.sentence_vectors; README "Retrieval: sentence bridge and embedders").
+    sentence_vectors: bool = True
     max_document_bytes: int = 200 * 1024 * 1024
     jsonl_text_field: str = "text"
     jsonl_id_field: str = "id"

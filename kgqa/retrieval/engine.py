@@ -38,6 +38,7 @@ from kgqa.retrieval.base import (
 from kgqa.retrieval.fusion import reciprocal_rank_fusion
 from kgqa.retrieval.kb import KbAnswer
 from kgqa.retrieval.linking import EntityLinker, LinkedEntity
+from kgqa.retrieval.pages import TopicPages
 from kgqa.retrieval.query import Query
 from kgqa.settings import RetrievalSettings
 
@@ -128,11 +129,13 @@ class GraphFusedRetriever:
         seeds = {le.entity.id: le.score for le in linked}
         evidence.facts = p.facts.expand(seeds, query)
         clock.lap("facts")
-        topic = p.topics.rank(query, linked, evidence.facts)
+        pages = TopicPages(self._store)  # read once for the topic ranking and the bridge
+        topic = p.topics.rank(query, linked, evidence.facts, pages)
         clock.lap("topic")
         dense_ids, keyword_ids = [c for c, _ in dense], [c for c, _ in keyword]
         first = self._fuse(dense=dense_ids, keyword=keyword_ids, topic=topic)
-        bridge = p.bridges.bridge(query, linked, [c for c, _, _ in first[: s.bridge_first_round]])
+        first_round = [c for c, _, _ in first[: s.bridge_first_round]]
+        bridge = p.bridges.bridge(query, linked, first_round, pages)
         clock.lap("bridge")
         second_seeds = dict(seeds)
         for entity, activation in bridge.seeds.items():
