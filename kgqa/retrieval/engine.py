@@ -44,6 +44,9 @@ from kgqa.settings import RetrievalSettings
 
 logger = logging.getLogger(__name__)
 
+# With ``distinct_documents``, the top k are chosen from this many times k fused passages.
+_DISTINCT_POOL = 3
+
 
 @dataclass(slots=True)
 class Evidence:
@@ -81,6 +84,18 @@ class RetrievalParts:
     bridges: Bridger
     graph: GraphRanker
     kb: KbPathAnswerer
+
+
+def distinct_documents_first(passages: Sequence[Passage]) -> list[Passage]:
+    """Each document's best passage in fused order, then the documents' further passages:
+    a second chunk of a page already shown says less than the next page (two chunks of one
+    document had taken the slot of the page a bridge question needed)."""
+    seen: set[str] = set()
+    firsts, repeats = [], []
+    for p in passages:
+        (repeats if p.doc_id in seen else firsts).append(p)
+        seen.add(p.doc_id)
+    return firsts + repeats
 
 
 class GraphFusedRetriever:
@@ -148,7 +163,11 @@ class GraphFusedRetriever:
         fused = self._fuse(
             dense=dense_ids, keyword=keyword_ids, graph=graph, topic=topic, bridge=bridge.chunks
         )
-        evidence.passages = self._passages(fused[:k])
+        if s.distinct_documents:
+            pool = self._passages(fused[: k * _DISTINCT_POOL])
+            evidence.passages = distinct_documents_first(pool)[:k]
+        else:
+            evidence.passages = self._passages(fused[:k])
         evidence.entity_types = self._entity_types(evidence.facts)
         clock.lap("fuse")
         evidence.timings_ms = clock.timings
