@@ -34,6 +34,7 @@ _ROLES = frozenset(
     "actor actress singer producer writer poet composer painter musician rapper coach vice "
     "father mother brother sister uncle aunt grand doctor".split()
 )
+_NOT_GIVEN_NAMES = TITLE_WORDS | _ROLES
 _MIN_TITLE = 3
 # How many untagged proper nouns a person's name may take on its left ("Palle Kjærulff- ").
 _MAX_GIVEN = 3
@@ -110,7 +111,7 @@ def _untagged_name_word(token: Any) -> bool:
         and token.text[:1].isupper()
         and not token.ent_type_
         and not token.is_stop  # "Though Maurice ..." at a sentence's start
-        and token.lower_.rstrip(".") not in TITLE_WORDS | _ROLES
+        and token.lower_.rstrip(".") not in _NOT_GIVEN_NAMES
     )
 
 

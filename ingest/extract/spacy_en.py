@@ -61,7 +61,6 @@ AWARD_WORDS = re.compile(
 # Relations between two people: neither end may be something the NER knows is no person
 # (a film, "Holy Roman" NORP, a date). The small model calls many people ORG or GPE, so those
 # pass. From the full-corpus store's wrong spouses and children (README, Fact quality).
-
 FAMILY_RELATIONS = frozenset({"spouse", "parent", "child", "sibling"})
 # It calls people PRODUCT, EVENT, LOC, FAC, LAW and NORP too ("Akbar", "Barnim II", "Agnes",
 # "Maria"), so only a work's label and a nationality adjective ("son of Italian ...") say no.

@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -300,6 +300,8 @@ def check_page(offset: int, limit: int) -> None:
         raise InputError(f"limit must be between 1 and {MAX_LIST_LIMIT}, got {limit}")
 
 
+Triple = tuple[str, str, str]
+
 # -- rows <-> typed data ----------------------------------------------------------------------
 
 
@@ -316,24 +318,30 @@ def capped_triples(
 ) -> list[tuple[str, str, str]]:
     """Distinct (subject, predicate, object) triples of support rows, capped per entity of
     ``ids`` as ``aggregate_facts`` caps facts (the best-supported first, then by key)."""
-    support: dict[tuple[str, str, str], int] = {}
+    support: dict[Triple, int] = {}
     for row in rows:
         key = (row[0], row[1], row[2])
         support[key] = support.get(key, 0) + 1
-    touching: dict[str, list[tuple[str, str, str]]] = {entity: [] for entity in ids}
+    return sorted(_capped_keys(support, ids, limit))
+
+
+def _capped_keys(support: Mapping[Triple, int], ids: Sequence[str], limit: int) -> set[Triple]:
+    """The triples kept when each entity of ``ids`` keeps its ``limit`` best-supported ones
+    (``support``: rows per triple; ties by key); triples touching none of ``ids`` are dropped."""
+    touching: dict[str, list[Triple]] = {entity: [] for entity in ids}
     for key in support:
         subject, _, obj = key
         if subject in touching:
             touching[subject].append(key)
         if obj != subject and obj in touching:
             touching[obj].append(key)
-    kept: set[tuple[str, str, str]] = set()
+    kept: set[Triple] = set()
     for keys in touching.values():
         if len(keys) > limit:
             keys.sort(key=lambda k: (-support[k], k))
             del keys[limit:]
         kept.update(keys)
-    return sorted(kept)
+    return kept
 
 
 def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: int) -> list[Fact]:
@@ -348,19 +356,7 @@ def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: in
             groups[key] = [row]
         else:
             support.append(row)
-    touching: dict[str, list[tuple[str, str, str]]] = {entity: [] for entity in ids}
-    for key in groups:
-        subject, _, obj = key
-        if subject in touching:
-            touching[subject].append(key)
-        if obj != subject and obj in touching:
-            touching[obj].append(key)
-    kept: set[tuple[str, str, str]] = set()
-    for keys in touching.values():
-        if len(keys) > limit:
-            keys.sort(key=lambda k: (-len(groups[k]), k))
-            del keys[limit:]
-        kept.update(keys)
+    kept = _capped_keys({k: len(v) for k, v in groups.items()}, ids, limit)
     return [_fact(groups[k]) for k in sorted(kept)]
 
 
