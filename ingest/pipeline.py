@@ -42,6 +42,7 @@ from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.base import VectorIndex, VectorStore
+from kgqa.vectors.sentences import sentence_ids_of
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,10 @@ class IngestPipeline:
                 self._vectors.entities(embedder.name, embedder.dim).add(
                     pending.entity_ids, pending.entity_vectors
                 )
+            if pending.sentence_ids and pending.sentence_vectors is not None:
+                sentences = self._vectors.sentences(embedder.name, embedder.dim)
+                if sentences is not None:
+                    sentences.add(pending.sentence_ids, pending.sentence_vectors)
 
     def _write_retrying_conflicts(
         self, batch: GraphBatch, vectors_by_lang: Mapping[str, VectorsToAdd]
@@ -253,6 +258,8 @@ class IngestPipeline:
         for index in self._vectors.all_entity_indexes():
             index.remove([i for i in index.ids() if i not in entities])
             have_entities.update(index.ids())
+        for index in self._vectors.all_sentence_indexes():  # a missing one is embedded on use
+            index.remove([i for i in index.ids() if i.rpartition("#s")[0] not in chunks])
         self._embed_missing_chunks([c for i, c in chunks.items() if i not in have_chunks])
         missing: dict[str, list[Entity]] = {}
         for i, e in entities.items():
@@ -298,6 +305,8 @@ class IngestPipeline:
             chunk_vectors=group.chunk_vectors,
             entity_ids=[e.id for e in new_entities],
             entity_vectors=embedder.embed([e.name for e in new_entities], kind="query"),
+            sentence_ids=group.sentence_ids,
+            sentence_vectors=group.sentence_vectors,
         )
 
     def _drop_vectors(self, removed: RemovedIds) -> None:
@@ -307,6 +316,8 @@ class IngestPipeline:
             index.remove(removed.chunks)
         for index in self._vectors.all_entity_indexes():
             index.remove(removed.entities)
+        for index in self._vectors.all_sentence_indexes():
+            index.remove(sentence_ids_of(index, removed.chunks))
 
     def _begin_journal(self) -> None:
         """Mark the saved vectors as possibly behind the graph (until the next checkpoint).
@@ -325,6 +336,8 @@ class VectorsToAdd:
     chunk_vectors: np.ndarray
     entity_ids: list[str]
     entity_vectors: np.ndarray
+    sentence_ids: list[str] = field(default_factory=list)
+    sentence_vectors: np.ndarray | None = None
 
 
 def _without_vectors(index: VectorIndex, entities: Sequence[Entity]) -> list[Entity]:

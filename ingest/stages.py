@@ -22,6 +22,7 @@ from ingest.chunking import Chunker
 from ingest.extract.base import ChunkExtraction, EntityExtractor
 from kgqa.domain import Chunk, Document
 from kgqa.embedding.base import Embedder
+from kgqa.vectors.sentences import embed_sentences
 
 
 def passage_text(title: str, chunk_text: str) -> str:
@@ -38,6 +39,10 @@ class PreparedGroup:
     chunks: list[Chunk]  # document by document, in order
     extractions: list[ChunkExtraction]  # one per chunk, same order
     chunk_vectors: np.ndarray  # one row per chunk, same order
+    # The chunks' sentences for the read path's sentence bridge (kgqa.retrieval.
+    # sentence_vectors): ids and one row each; empty where the stages embed none.
+    sentence_ids: list[str] = field(default_factory=list)
+    sentence_vectors: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -64,17 +69,20 @@ PreparerFactory = Callable[["DocumentStages", int], AbstractContextManager[Prepa
 
 
 class DocumentStages:
-    """Chunk -> extract -> embed passages, with the models of one process (loaded lazily)."""
+    """Chunk -> extract -> embed passages (and, with ``sentence_vectors``, their sentences),
+    with the models of one process (loaded lazily)."""
 
     def __init__(
         self,
         chunker_for: Callable[[str], Chunker],
         extractor_for: Callable[[str], EntityExtractor],
         embedder_for: Callable[[str], Embedder],
+        sentence_vectors: bool = False,
     ) -> None:
         self._chunker_for = chunker_for
         self._extractor_for = extractor_for
         self._embedder_for = embedder_for
+        self._sentence_vectors = sentence_vectors
 
     def warm_up(self, langs: Sequence[str] = ("en",)) -> None:
         """Load the models now (a worker process does this once, before its first batch)."""
@@ -101,11 +109,19 @@ class DocumentStages:
             # to spare (bench/ingest_throughput.py, README "Ingest cost").
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
                 vectors = pool.submit(embedder.embed, texts, "passage")
+                if self._sentence_vectors:  # queued behind the passages, beside the parse
+                    said = pool.submit(embed_sentences, chunks, _query_kind(embedder))
                 extractions = self._extractor_for(lang).extract(chunks, titles)
-                batch.groups.append(
-                    PreparedGroup(lang, docs, chunks, extractions, vectors.result())
-                )
+                group = PreparedGroup(lang, docs, chunks, extractions, vectors.result())
+                if self._sentence_vectors:
+                    group.sentence_ids, group.sentence_vectors = said.result()
+                batch.groups.append(group)
         return batch
+
+
+def _query_kind(embedder: Embedder) -> Callable[[Sequence[str]], np.ndarray]:
+    """Sentences are embedded as the read path compares them with a question: query kind."""
+    return lambda texts: embedder.embed(texts, "query")
 
 
 @contextmanager

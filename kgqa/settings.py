@@ -101,7 +101,12 @@ class RetrievalSettings(_Section):
     rrf_k: int = 60
     weight_dense: float = 1.0
     weight_keyword: float = 1.0
-    weight_graph: float = 1.0
+    # Personalized PageRank's ranking. 1.0 -> 0.5 (2026-12-02, third session): `kgqa eval
+    # --no-answers` R@5 on hotpotqa-dev 89.62 -> 90.57 and on 2Wiki sample-100 87.89 -> 88.66,
+    # answer in evidence unchanged (83.02, 73.0). bench/retrieval_recall.py (distinct_documents
+    # on): 0.25 and 0 gave 84.5 / 84.75 on 2Wiki, 91.51 / 92.45 on hotpotqa-dev against 84.5 /
+    # 91.51 at 0.5, but PageRank stays in the fusion (issue 16).
+    weight_graph: float = 0.5
     # Passages of documents whose title is a linked question entity.
     weight_topic: float = 2.0
     # Chunks of the bridge entities that the first round's sentences name next to the
@@ -116,6 +121,16 @@ class RetrievalSettings(_Section):
     # best few, where the question's entities are; lower ones named bridges that crowded out
     # the right one (10 -> 3 above).
     bridge_first_round: int = Field(3, ge=0)
+    # Look the bridge's sentences up in the store's sentence vectors (embedded at ingest);
+    # false embeds them at query time, as stores without them always do.
+    stored_sentence_vectors: bool = True
+    # The top k passages from k distinct documents where the fused ranking has that many (a
+    # document's second chunk after every other document's first: kgqa.retrieval.engine). Off:
+    # in `kgqa eval --no-answers` (2026-12-02, third session, weight_graph 0.5, load 2-3) it
+    # raised R@5 on hotpotqa-dev 90.57 -> 91.51 and on 2Wiki sample-100 88.66 -> 89.69, but the
+    # answer in the evidence went 83.02 -> 84.91 and 73.0 -> 69.0 (the answer in a gold page's
+    # second chunk, pushed out of the top 5).
+    distinct_documents: bool = False
     link_threshold: float = 0.8
 
 
@@ -143,6 +158,9 @@ class IngestSettings(_Section):
     # cluster address ("auto", "ray://head:10001") or "local"; `kgqa ingest --ray ADDRESS`.
     ray_address: str | None = None
     resolve_threshold: float = Field(0.92, gt=0.0, le=1.0)
+    # Embed every chunk's sentences at ingest for the read path's sentence bridge
+    # (kgqa.retrieval.sentence_vectors; README "Retrieval: sentence bridge and embedders").
+    sentence_vectors: bool = True
     max_document_bytes: int = 200 * 1024 * 1024
     jsonl_text_field: str = "text"
     jsonl_id_field: str = "id"

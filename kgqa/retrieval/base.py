@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kgqa.retrieval.bridge import Bridge
     from kgqa.retrieval.kb import KbAnswer
     from kgqa.retrieval.linking import LinkedEntity
+    from kgqa.retrieval.pages import TopicPages
     from kgqa.retrieval.query import Query
 
 # (id, score) pairs, best first.
@@ -44,14 +45,23 @@ class FactExpander(Protocol):
 
 class TopicRanker(Protocol):
     def rank(
-        self, query: Query, linked: Sequence[LinkedEntity], facts: Sequence[Fact]
+        self,
+        query: Query,
+        linked: Sequence[LinkedEntity],
+        facts: Sequence[Fact],
+        pages: TopicPages | None = None,
     ) -> list[str]:
-        """Chunk ids of the pages about the question's entities and their bridges."""
+        """Chunk ids of the pages about the question's entities and their bridges
+        (``pages``: the question's page reads, shared with the bridge)."""
 
 
 class Bridger(Protocol):
     def bridge(
-        self, query: Query, linked: Sequence[LinkedEntity], first_round: Sequence[str]
+        self,
+        query: Query,
+        linked: Sequence[LinkedEntity],
+        first_round: Sequence[str],
+        pages: TopicPages | None = None,
     ) -> Bridge:
         """Second-round seeds and chunks from what ``first_round``'s chunks say next to the
         question's entities."""

@@ -26,7 +26,6 @@ starts, 3 first-round chunks and weight 2 (2026-12-02, second session) 94.0 and 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -34,11 +33,12 @@ from kgqa.domain import Entity
 from kgqa.graph.base import GraphStore
 from kgqa.retrieval.base import DenseSearcher
 from kgqa.retrieval.linking import LinkedEntity
+from kgqa.retrieval.pages import TopicPages
 from kgqa.retrieval.query import Query
+from kgqa.retrieval.sentence_vectors import SentenceScores
+from kgqa.vectors.sentences import sentences
 
-# A sentence ends at . ! ? followed by space and a capital, digit or quote (good enough for
-# encyclopaedic prose; a missed split only makes a sentence longer).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(‘'])")
+__all__ = ["Bridge", "SentenceBridging", "names_in", "sentences"]
 # Entity types of the write path that are values, not things with a page or a neighbourhood.
 _VALUE_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
 # Activation of a sentence that does not itself name the question entity, but whose chunk
@@ -68,10 +68,6 @@ class Bridge:
     chunks: list[str] = field(default_factory=list)
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
 def names_in(sentence: str, entity: Entity) -> bool:
     """Whether ``sentence`` writes the entity's name or an alias, as whole words."""
     lowered = sentence.lower()
@@ -91,13 +87,24 @@ def names_in(sentence: str, entity: Entity) -> bool:
 
 
 class SentenceBridging:
-    def __init__(self, store: GraphStore, dense: DenseSearcher) -> None:
+    """``scores`` gives the sentences' cosines with the question (stored vectors, else embedded
+    now: ``kgqa.retrieval.sentence_vectors``)."""
+
+    def __init__(
+        self, store: GraphStore, dense: DenseSearcher, scores: SentenceScores | None = None
+    ) -> None:
         self._store = store
         self._dense = dense
+        self._scores = scores or SentenceScores(None)
 
     def bridge(
-        self, query: Query, linked: Sequence[LinkedEntity], first_round: Sequence[str]
+        self,
+        query: Query,
+        linked: Sequence[LinkedEntity],
+        first_round: Sequence[str],
+        pages: TopicPages | None = None,
     ) -> Bridge:
+        """``pages``: the question's page reads so far (the topic ranking's), shared."""
         if not linked or not first_round:
             return Bridge()
         mentioned = self._store.chunk_entities(list(first_round))
@@ -122,6 +129,7 @@ class SentenceBridging:
                 bridges,
                 chunks_of,
                 starts=[c for c in first_round if c in {source[e] for e in bridges}],
+                pages=pages or TopicPages(self._store),
             ),
         )
 
@@ -162,8 +170,7 @@ class SentenceBridging:
                     activated.append((text, weight, others, chunk_id))
         if not activated:
             return {}, {}
-        vectors = query.space.texts([t for t, _, _, _ in activated])  # pages recur: cached
-        similarity = vectors @ query.vector
+        similarity = self._scores.scores(query, [(c, t) for t, _, _, c in activated])
         activation: dict[str, float] = {}
         source: dict[str, str] = {}
         for (_, weight, others, chunk_id), sim in zip(activated, similarity, strict=True):
@@ -187,6 +194,7 @@ class SentenceBridging:
         bridges: Sequence[str],
         chunks_of: Mapping[str, Sequence[str]],
         starts: Sequence[str],
+        pages: TopicPages,
     ) -> list[str]:
         """The paths to the bridges: first the first-round chunks whose sentences named them
         (``starts``, in first-round order), then per bridge (in activation order) its own page
@@ -196,10 +204,10 @@ class SentenceBridging:
         Curie) keeps its own page above the bridge's (tests/integration/test_retrieval.py)."""
         candidates = sorted({c for e in bridges for c in chunks_of.get(e, ())})
         closeness = self._dense.similarities(query, candidates) if candidates else {}
-        pages = self._store.topic_chunks(list(bridges))
+        own_pages = pages(bridges)
 
         def best(entity: str) -> list[str]:
-            own = set(pages.get(entity, ()))
+            own = set(own_pages.get(entity, ()))
             return sorted(
                 chunks_of.get(entity, ()),
                 key=lambda c: (c not in own, -closeness.get(c, _NO_VECTOR), c),

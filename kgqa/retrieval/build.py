@@ -19,6 +19,7 @@ from kgqa.retrieval.kb import KbAnswerer
 from kgqa.retrieval.keyword_search import Bm25KeywordSearch
 from kgqa.retrieval.linking import EntityLinker
 from kgqa.retrieval.pagerank import PageRankRanking, PersonalizedPageRank
+from kgqa.retrieval.sentence_vectors import SentenceScores
 from kgqa.retrieval.store_state import HasKbRelations, StoreFingerprint
 from kgqa.retrieval.topic import TopicPageRanking
 from kgqa.settings import Settings
@@ -49,7 +50,9 @@ def build_retriever(
         keyword=keyword or Bm25KeywordSearch(store, fingerprint),
         facts=KHopFactExpansion(store, r.hops, r.fanout, r.max_facts),
         topics=TopicPageRanking(store, dense),
-        bridges=SentenceBridging(store, dense),
+        bridges=SentenceBridging(
+            store, dense, SentenceScores(vectors, use_stored=r.stored_sentence_vectors)
+        ),
         graph=PageRankRanking(PersonalizedPageRank(store, damping=r.ppr_damping), fingerprint),
         kb=KbAnswerer(
             store,

@@ -38,10 +38,14 @@ from kgqa.retrieval.base import (
 from kgqa.retrieval.fusion import reciprocal_rank_fusion
 from kgqa.retrieval.kb import KbAnswer
 from kgqa.retrieval.linking import EntityLinker, LinkedEntity
+from kgqa.retrieval.pages import TopicPages
 from kgqa.retrieval.query import Query
 from kgqa.settings import RetrievalSettings
 
 logger = logging.getLogger(__name__)
+
+# With ``distinct_documents``, the top k are chosen from this many times k fused passages.
+_DISTINCT_POOL = 3
 
 
 @dataclass(slots=True)
@@ -80,6 +84,18 @@ class RetrievalParts:
     bridges: Bridger
     graph: GraphRanker
     kb: KbPathAnswerer
+
+
+def distinct_documents_first(passages: Sequence[Passage]) -> list[Passage]:
+    """Each document's best passage in fused order, then the documents' further passages:
+    a second chunk of a page already shown says less than the next page (two chunks of one
+    document had taken the slot of the page a bridge question needed)."""
+    seen: set[str] = set()
+    firsts, repeats = [], []
+    for p in passages:
+        (repeats if p.doc_id in seen else firsts).append(p)
+        seen.add(p.doc_id)
+    return firsts + repeats
 
 
 class GraphFusedRetriever:
@@ -128,11 +144,13 @@ class GraphFusedRetriever:
         seeds = {le.entity.id: le.score for le in linked}
         evidence.facts = p.facts.expand(seeds, query)
         clock.lap("facts")
-        topic = p.topics.rank(query, linked, evidence.facts)
+        pages = TopicPages(self._store)  # read once for the topic ranking and the bridge
+        topic = p.topics.rank(query, linked, evidence.facts, pages)
         clock.lap("topic")
         dense_ids, keyword_ids = [c for c, _ in dense], [c for c, _ in keyword]
         first = self._fuse(dense=dense_ids, keyword=keyword_ids, topic=topic)
-        bridge = p.bridges.bridge(query, linked, [c for c, _, _ in first[: s.bridge_first_round]])
+        first_round = [c for c, _, _ in first[: s.bridge_first_round]]
+        bridge = p.bridges.bridge(query, linked, first_round, pages)
         clock.lap("bridge")
         second_seeds = dict(seeds)
         for entity, activation in bridge.seeds.items():
@@ -145,7 +163,11 @@ class GraphFusedRetriever:
         fused = self._fuse(
             dense=dense_ids, keyword=keyword_ids, graph=graph, topic=topic, bridge=bridge.chunks
         )
-        evidence.passages = self._passages(fused[:k])
+        if s.distinct_documents:
+            pool = self._passages(fused[: k * _DISTINCT_POOL])
+            evidence.passages = distinct_documents_first(pool)[:k]
+        else:
+            evidence.passages = self._passages(fused[:k])
         evidence.entity_types = self._entity_types(evidence.facts)
         clock.lap("fuse")
         evidence.timings_ms = clock.timings

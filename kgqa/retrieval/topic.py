@@ -16,6 +16,7 @@ from kgqa.domain import Fact
 from kgqa.graph.base import GraphStore
 from kgqa.retrieval.base import DenseSearcher
 from kgqa.retrieval.linking import LinkedEntity
+from kgqa.retrieval.pages import TopicPages
 from kgqa.retrieval.query import Query
 
 # How many bridge entities contribute their pages, and how many of those are chosen per
@@ -36,25 +37,33 @@ class TopicPageRanking:
         self._dense = dense
 
     def rank(
-        self, query: Query, linked: Sequence[LinkedEntity], facts: Sequence[Fact]
+        self,
+        query: Query,
+        linked: Sequence[LinkedEntity],
+        facts: Sequence[Fact],
+        pages: TopicPages | None = None,
     ) -> list[str]:
+        """``pages``: this question's page reads, shared with the sentence bridge."""
+        read_pages = pages or TopicPages(self._store)
         strong = [le.entity.id for le in linked if le.score >= _WEAK_LINK]
         weak = [le.entity.id for le in linked if le.score < _WEAK_LINK]
         if not strong and not weak:
             return []
-        own_pages = self._store.topic_chunks(strong + weak)
+        own_pages = read_pages(strong + weak)
         candidates = self._bridge_candidates(strong, weak, facts, own_pages)
         wanted = sorted({c for cs in candidates.values() for c in cs})
-        bridge_pages = self._store.topic_chunks(wanted) if wanted else {}
-        pages = {**bridge_pages, **own_pages}
-        all_chunks = [c for cs in pages.values() for c in cs]
+        bridge_pages = read_pages(wanted) if wanted else {}
+        page_of = {**bridge_pages, **own_pages}
+        all_chunks = [c for cs in page_of.values() for c in cs]
         closeness = self._dense.similarities(query, all_chunks) if all_chunks else {}
         by_closeness = {
-            e: sorted(cs, key=lambda c: -closeness.get(c, _NO_VECTOR)) for e, cs in pages.items()
+            e: sorted(cs, key=lambda c: -closeness.get(c, _NO_VECTOR)) for e, cs in page_of.items()
         }
 
         def close(e: str) -> float:
-            return max((closeness.get(c, _NO_VECTOR) for c in pages.get(e, ())), default=_NO_VECTOR)
+            return max(
+                (closeness.get(c, _NO_VECTOR) for c in page_of.get(e, ())), default=_NO_VECTOR
+            )
 
         per_entity = [
             sorted(dict.fromkeys(c for c in cs if c in bridge_pages), key=close, reverse=True)

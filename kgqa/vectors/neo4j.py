@@ -144,6 +144,14 @@ class Neo4jVectorIndexes:
     def entities(self, embedder: str, dim: int) -> Neo4jVectorIndex:
         return self._get("entities", embedder, dim)
 
+    def sentences(self, embedder: str, dim: int) -> None:
+        """None: sentence vectors are not kept in Neo4j yet (they would need a node per
+        sentence), so the read path embeds the first round's sentences at query time."""
+        return None
+
+    def all_sentence_indexes(self) -> list[Neo4jVectorIndex]:
+        return []
+
     def all_passage_indexes(self) -> list[Neo4jVectorIndex]:
         return self._all("passages")
 

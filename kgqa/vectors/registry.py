@@ -1,4 +1,5 @@
-"""The vector indexes of one store: passages and entity names, one pair per embedder."""
+"""The vector indexes of one store: passages, entity names and the passages' sentences, one of
+each per embedder."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class VectorIndexes:
     def entities(self, embedder: str, dim: int) -> FaissVectorIndex:
         return self._get(index_file_name("entities", embedder), dim)
 
+    def sentences(self, embedder: str, dim: int) -> FaissVectorIndex:
+        return self._get(index_file_name("sentences", embedder), dim)
+
     def _get(self, name: str, dim: int) -> FaissVectorIndex:
         with self._lock:
             index = self._open.get(name)
@@ -39,6 +43,9 @@ class VectorIndexes:
     def all_entity_indexes(self) -> list[FaissVectorIndex]:
         return self._all("entities.")
 
+    def all_sentence_indexes(self) -> list[FaissVectorIndex]:
+        return self._all("sentences.")
+
     def _all(self, prefix: str) -> list[FaissVectorIndex]:
         """Every index of a kind, including ones on disk this process has not opened yet."""
         for path in sorted(self.directory.glob(f"{prefix}*.faiss")):
@@ -51,6 +58,7 @@ class VectorIndexes:
     def counts(self) -> dict[str, int]:
         self.all_passage_indexes()
         self.all_entity_indexes()
+        self.all_sentence_indexes()
         with self._lock:
             return {name.removesuffix(".faiss"): len(ix) for name, ix in sorted(self._open.items())}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kgqa.answering import evidence_items
@@ -77,6 +78,29 @@ def test_dense_only_baseline_uses_nothing_else(kg: KGQA) -> None:
     evidence = kg.retrieve("Where was Marie Curie born?", dense_only=True)
     assert evidence.passages and all(p.sources == ("dense",) for p in evidence.passages)
     assert not evidence.facts and not evidence.linked
+
+
+def test_sentence_vectors_stored_at_ingest_score_as_at_query_time(kg: KGQA) -> None:
+    """The embedded store keeps every chunk's sentence vectors (Neo4j none: its bridge embeds
+    them at query time); looked up, they score as the sentences embedded now do, so a store
+    made before them (nothing stored) retrieves the same."""
+    from kgqa.retrieval.query import Query
+    from kgqa.retrieval.sentence_vectors import SentenceScores
+    from kgqa.vectors.sentences import chunk_sentences
+
+    parts = kg._parts
+    query = Query.embed("Where was Marie Curie born?", parts.embedders)
+    index = parts.vectors.sentences(query.space.name, int(query.vector.shape[-1]))
+    chunks = [c for page in parts.store.iter_chunks() for c in page]
+    ids, texts = chunk_sentences(chunks)
+    if kg.settings.graph.backend == "neo4j":
+        assert index is None
+        return
+    assert index is not None and not index.missing(ids)
+    items = [(i.rpartition("#s")[0], t) for i, t in zip(ids, texts, strict=True)]
+    stored = SentenceScores(parts.vectors).scores(query, items)
+    computed = SentenceScores(parts.vectors, use_stored=False).scores(query, items)
+    assert np.allclose(stored, computed, atol=1e-4)
 
 
 def test_keyword_search_finds_a_rare_word(kg: KGQA) -> None:

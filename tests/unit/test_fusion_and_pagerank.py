@@ -75,3 +75,16 @@ def test_ppr_reloads_only_when_the_fingerprint_changes() -> None:
     assert ppr.rank_chunks({"A": 1.0})[0][0] == "c9"
     with pytest.raises(ValueError):
         PersonalizedPageRank(source, damping=1.0)  # type: ignore[arg-type]
+
+
+def test_each_documents_best_passage_comes_before_any_second_one() -> None:
+    from kgqa.domain import Passage
+    from kgqa.retrieval.engine import distinct_documents_first
+
+    def p(chunk: str) -> Passage:
+        return Passage(chunk, chunk.split("#")[0], "", "", 0, 0)
+
+    ranked = [p("a#0"), p("a#1"), p("b#0"), p("a#2"), p("c#0")]
+    ordered = [x.chunk_id for x in distinct_documents_first(ranked)]
+    assert ordered == ["a#0", "b#0", "c#0", "a#1", "a#2"]
+    assert distinct_documents_first([]) == []

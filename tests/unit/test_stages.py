@@ -84,3 +84,18 @@ def test_passages_are_embedded_beside_the_parse_and_kept_in_chunk_order() -> Non
 def test_an_embedding_error_reaches_the_caller() -> None:
     with pytest.raises(RuntimeError, match="embedder broke"):
         _stages(RecordingEmbedder(fail=True)).prepare([Document("a", "One. Two", "A")])
+
+
+def test_sentences_are_embedded_as_queries_when_asked() -> None:
+    embedder = RecordingEmbedder()
+    extractor = WaitingExtractor(embedder.started)
+    stages = DocumentStages(
+        lambda _: SentenceChunker(), lambda _: extractor, lambda _: embedder, sentence_vectors=True
+    )
+    (group,) = stages.prepare([Document("a", "One! Two. Three", "A")]).groups
+    assert [c.text for c in group.chunks] == ["One! Two", "Three"]
+    assert len(group.sentence_ids) == 3 and group.sentence_ids[0].startswith("a#0#s")
+    assert group.sentence_vectors is not None and group.sentence_vectors.shape == (3, 4)
+    assert embedder.texts[-3:] == ["One!", "Two", "Three"]
+    (plain,) = _stages(RecordingEmbedder()).prepare([Document("a", "One! Two", "A")]).groups
+    assert plain.sentence_ids == [] and plain.sentence_vectors is None
