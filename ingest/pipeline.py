@@ -34,6 +34,7 @@ from ingest.stages import (
     PreparerFactory,
     in_process,
     passage_text,
+    query_kind,
 )
 from kgqa.atomic_file import write_atomically
 from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
@@ -42,7 +43,7 @@ from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.base import VectorIndex, VectorStore
-from kgqa.vectors.sentences import sentence_ids_of
+from kgqa.vectors.sentences import embed_sentences, sentence_ids_of
 
 logger = logging.getLogger(__name__)
 
@@ -272,7 +273,8 @@ class IngestPipeline:
         self.checkpoint()
 
     def _embed_missing_chunks(self, chunks: list[Chunk]) -> None:
-        """Passage vectors for chunks that reached the graph after the last checkpoint."""
+        """Passage vectors, and sentence vectors where the stages embed them, for chunks that
+        reached the graph after the last checkpoint (both were saved together before it)."""
         docs = {d.id: d for d in self._store.get_documents(sorted({c.doc_id for c in chunks}))}
         by_lang: dict[str, list[Chunk]] = {}
         for chunk in chunks:
@@ -286,6 +288,11 @@ class IngestPipeline:
             ]
             vectors = embedder.embed(texts, kind="passage")
             self._vectors.passages(embedder.name, embedder.dim).add([c.id for c in group], vectors)
+            sentences = self._vectors.sentences(embedder.name, embedder.dim)
+            if self._stages.sentence_vectors and sentences is not None:
+                ids, sentence_vectors = embed_sentences(group, query_kind(embedder))
+                if ids:
+                    sentences.add(ids, sentence_vectors)
 
     # -- steps -----------------------------------------------------------------------------
     def _unchanged_skipped(self, batches: Iterable[list[Document]]) -> Iterator[DocumentsToDo]:

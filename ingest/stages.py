@@ -84,6 +84,11 @@ class DocumentStages:
         self._embedder_for = embedder_for
         self._sentence_vectors = sentence_vectors
 
+    @property
+    def sentence_vectors(self) -> bool:
+        """Whether these stages embed each chunk's sentences (crash recovery does the same)."""
+        return self._sentence_vectors
+
     def warm_up(self, langs: Sequence[str] = ("en",)) -> None:
         """Load the models now (a worker process does this once, before its first batch)."""
         for lang in langs:
@@ -110,7 +115,7 @@ class DocumentStages:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
                 vectors = pool.submit(embedder.embed, texts, "passage")
                 if self._sentence_vectors:  # queued behind the passages, beside the parse
-                    said = pool.submit(embed_sentences, chunks, _query_kind(embedder))
+                    said = pool.submit(embed_sentences, chunks, query_kind(embedder))
                 extractions = self._extractor_for(lang).extract(chunks, titles)
                 group = PreparedGroup(lang, docs, chunks, extractions, vectors.result())
                 if self._sentence_vectors:
@@ -119,7 +124,7 @@ class DocumentStages:
         return batch
 
 
-def _query_kind(embedder: Embedder) -> Callable[[Sequence[str]], np.ndarray]:
+def query_kind(embedder: Embedder) -> Callable[[Sequence[str]], np.ndarray]:
     """Sentences are embedded as the read path compares them with a question: query kind."""
     return lambda texts: embedder.embed(texts, "query")
 
