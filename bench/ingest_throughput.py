@@ -4,6 +4,7 @@
     python bench/ingest_throughput.py --corpus news --limit 2000           # Chinese news articles
     python bench/ingest_throughput.py --corpus 2wiki --backend neo4j       # starts a local Neo4j
     python bench/ingest_throughput.py --corpus 2wiki --baseline-ref 5909af1  # before/after
+    python bench/ingest_throughput.py --limit 200 --baseline-ref 5909af1 --rounds 4 --skip-full
     python bench/ingest_throughput.py --corpus 2wiki --limit 1500 --workers 1,2  # fan-out
 
 Prints one JSON line per worker count: documents/s, chunks, entities, relations and peak RSS of
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -79,26 +81,38 @@ def empty_neo4j(graph: dict) -> None:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
 
 
-def compare_code(ref: str, documents: list, work: Path) -> None:
-    """Time the full ingest of ``documents`` by ``ref``'s code and by this checkout's."""
+def compare_code(ref: str, documents: list, work: Path, rounds: int = 1) -> None:
+    """Time the full ingest of ``documents`` by ``ref``'s code and by this checkout's, ``rounds``
+    times, alternating which goes first (so a load that drifts during the run weighs on both
+    alike); the ratio is of the median times."""
     from fact_quality import INGEST  # the same timed ingest, runnable by either code
 
     rows_file = work / "documents.json"
     rows_file.write_text(json.dumps([{"title": d.title, "text": d.text} for d in documents]))
-    seconds = {}
-    for name, code in (("baseline", export_ref(ref, work / "baseline-code")), ("current", REPO)):
-        out = run_python(code, INGEST, str(work / f"compare-{name}"), str(rows_file))
-        seconds[name] = json.loads(out.splitlines()[-1])["ingest_s"]
+    codes = {"baseline": export_ref(ref, work / "baseline-code"), "current": REPO}
+    seconds: dict[str, list[float]] = {"baseline": [], "current": []}
+    for n in range(rounds):
+        order = ("baseline", "current") if n % 2 == 0 else ("current", "baseline")
+        for name in order:
+            out = run_python(codes[name], INGEST, str(work / f"compare-{name}-{n}"), str(rows_file))
+            seconds[name].append(json.loads(out.splitlines()[-1])["ingest_s"])
+    baseline_s, current_s = statistics.median(seconds["baseline"]), statistics.median(
+        seconds["current"]
+    )
     print(
         json.dumps(
             {
                 "bench": "ingest_compare",
                 "baseline_ref": ref,
                 "documents": len(documents),
-                "baseline_s": seconds["baseline"],
-                "current_s": seconds["current"],
-                "ratio_current_to_baseline": round(seconds["current"] / seconds["baseline"], 2),
+                "rounds": rounds,
+                "baseline_s": baseline_s,
+                "current_s": current_s,
+                "baseline_each_s": seconds["baseline"],
+                "current_each_s": seconds["current"],
+                "ratio_current_to_baseline": round(current_s / baseline_s, 2),
                 "target_ratio": 1.2,
+                "load_avg_1m": round(os.getloadavg()[0], 1),
             }
         ),
         flush=True,
@@ -117,6 +131,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-full", action="store_true", help="with --baseline-ref: only the before/after line"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="with --baseline-ref: timed ingests of each code"
+    )
     args = parser.parse_args()
 
     if args.corpus == "2wiki":
@@ -127,7 +144,7 @@ def main() -> None:
     if args.baseline_ref:
         if args.corpus != "2wiki":
             raise SystemExit("--baseline-ref compares 2Wiki ingests only")
-        compare_code(args.baseline_ref, documents, work)
+        compare_code(args.baseline_ref, documents, work, args.rounds)
         if args.skip_full:
             return
     graph: dict = {"backend": "embedded"}

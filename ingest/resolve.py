@@ -189,10 +189,10 @@ class EntityResolver:
                 if s is None or o is None or s == o:
                     continue
                 # Two mentions of one entity (the topic and its name) support a triple once.
-                key = (s, r.predicate, o, r.kind, r.start)
-                if key in seen:
+                triple_key = (s, r.predicate, o, r.kind, r.start)
+                if triple_key in seen:
                     continue
-                seen.add(key)
+                seen.add(triple_key)
                 out.relations.append(
                     Relation(
                         s,

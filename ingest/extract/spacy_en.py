@@ -557,7 +557,7 @@ def _marriage_triples(token: Any, ctx: _Sentence) -> list[tuple[int, str, int]]:
         subject = ctx.entity(subject_token, as_subject=True)
     else:
         subject = _opening_subject(verb, ctx)
-    out = []
+    out: list[tuple[int, str, int]] = []
     for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "with")):
         obj = _child(prep, frozenset({"pobj"}))
         if subject is not None and obj is not None:
