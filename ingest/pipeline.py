@@ -34,7 +34,6 @@ from ingest.stages import (
     PreparerFactory,
     in_process,
     passage_text,
-    query_kind,
 )
 from kgqa.atomic_file import write_atomically
 from kgqa.domain import KB_ENTITY_TYPE, Chunk, Document, Entity, GraphBatch
@@ -43,7 +42,7 @@ from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.base import VectorIndex, VectorStore
-from kgqa.vectors.sentences import embed_sentences, sentence_ids_of
+from kgqa.vectors.sentences import embed_passages_and_sentences, sentence_ids_of
 
 logger = logging.getLogger(__name__)
 
@@ -286,13 +285,16 @@ class IngestPipeline:
                 passage_text(docs[c.doc_id].title if c.doc_id in docs else "", c.text)
                 for c in group
             ]
-            vectors = embedder.embed(texts, kind="passage")
-            self._vectors.passages(embedder.name, embedder.dim).add([c.id for c in group], vectors)
             sentences = self._vectors.sentences(embedder.name, embedder.dim)
             if self._stages.sentence_vectors and sentences is not None:
-                ids, sentence_vectors = embed_sentences(group, query_kind(embedder))
+                vectors, ids, sentence_vectors = embed_passages_and_sentences(
+                    group, texts, embedder
+                )
                 if ids:
                     sentences.add(ids, sentence_vectors)
+            else:
+                vectors = embedder.embed(texts, kind="passage")
+            self._vectors.passages(embedder.name, embedder.dim).add([c.id for c in group], vectors)
 
     # -- steps -----------------------------------------------------------------------------
     def _unchanged_skipped(self, batches: Iterable[list[Document]]) -> Iterator[DocumentsToDo]:

@@ -22,7 +22,7 @@ from ingest.chunking import Chunker
 from ingest.extract.base import ChunkExtraction, EntityExtractor
 from kgqa.domain import Chunk, Document
 from kgqa.embedding.base import Embedder
-from kgqa.vectors.sentences import embed_sentences
+from kgqa.vectors.sentences import embed_passages_and_sentences
 
 
 def passage_text(title: str, chunk_text: str) -> str:
@@ -112,21 +112,22 @@ class DocumentStages:
             # in a thread (torch computes without the GIL) while spaCy parses in this one, so
             # the parse no longer adds its time to the embedding's on a machine with a core
             # to spare (bench/ingest_throughput.py, README "Ingest cost").
+            # With sentence vectors, the passages' forward pass gives them too
+            # (kgqa.vectors.sentences.embed_passages_and_sentences).
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
-                vectors = pool.submit(embedder.embed, texts, "passage")
-                if self._sentence_vectors:  # queued behind the passages, beside the parse
-                    said = pool.submit(embed_sentences, chunks, query_kind(embedder))
-                extractions = self._extractor_for(lang).extract(chunks, titles)
-                group = PreparedGroup(lang, docs, chunks, extractions, vectors.result())
                 if self._sentence_vectors:
-                    group.sentence_ids, group.sentence_vectors = said.result()
+                    both = pool.submit(embed_passages_and_sentences, chunks, texts, embedder)
+                else:
+                    vectors = pool.submit(embedder.embed, texts, "passage")
+                extractions = self._extractor_for(lang).extract(chunks, titles)
+                if self._sentence_vectors:
+                    passages, sentence_ids, sentence_vectors = both.result()
+                    group = PreparedGroup(lang, docs, chunks, extractions, passages)
+                    group.sentence_ids, group.sentence_vectors = sentence_ids, sentence_vectors
+                else:
+                    group = PreparedGroup(lang, docs, chunks, extractions, vectors.result())
                 batch.groups.append(group)
         return batch
-
-
-def query_kind(embedder: Embedder) -> Callable[[Sequence[str]], np.ndarray]:
-    """Sentences are embedded as the read path compares them with a question: query kind."""
-    return lambda texts: embedder.embed(texts, "query")
 
 
 @contextmanager

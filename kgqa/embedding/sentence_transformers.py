@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kgqa.embedding.base import EmbedKind
+from kgqa.embedding.base import EmbedKind, Span
 from kgqa.embedding.split_archive import MPNET
 from kgqa.errors import ModelError
 
@@ -98,3 +98,54 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]], kind: EmbedKind
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """See ``SpanEmbedder``: one pass gives both the pooled rows and the token rows."""
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        outputs = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            output_value=None,
+            convert_to_numpy=False,
+            show_progress_bar=False,
+        )
+        offsets = self._model.tokenizer(
+            list(texts),
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=self._model.max_seq_length,
+        )["offset_mapping"]
+        rows = np.stack([_to_numpy(out["sentence_embedding"]) for out in outputs])
+        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+        pooled = [
+            pool_spans(_to_numpy(out["token_embeddings"]), np.asarray(offs), text_spans)
+            for out, offs, text_spans in zip(outputs, offsets, spans, strict=True)
+        ]
+        return np.ascontiguousarray(rows, dtype=np.float32), pooled
+
+
+def _to_numpy(tensor: Any) -> np.ndarray:
+    return np.asarray(tensor.float().cpu().numpy(), dtype=np.float32)
+
+
+def pool_spans(
+    tokens: np.ndarray, offsets: np.ndarray, spans: Sequence[Span]
+) -> list[np.ndarray | None]:
+    """Unit-length means of the token rows whose characters lie inside each span. ``tokens``
+    may be padded beyond ``offsets`` (a batch's length); special tokens have empty offsets."""
+    tokens = tokens[: len(offsets)]
+    starts, ends = (offsets[:, 0], offsets[:, 1]) if len(offsets) else (offsets, offsets)
+    real = ends > starts
+    out: list[np.ndarray | None] = []
+    for start, end in spans:
+        inside = real & (starts >= start) & (ends <= end)
+        if not inside.any():
+            out.append(None)
+            continue
+        mean = tokens[inside].mean(axis=0)
+        out.append((mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32))
+    return out

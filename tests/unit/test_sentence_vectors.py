@@ -105,3 +105,58 @@ def test_topic_pages_are_read_once_per_entity() -> None:
     assert pages(["none", "a", "b"]) == {"a": ["a#0"], "b": ["b#0"]}
     assert pages(["a", "b"]) == {"a": ["a#0"], "b": ["b#0"]}
     assert store.asked == [["a", "none"], ["b"]]
+
+
+def test_span_pooling_takes_the_mean_of_the_tokens_inside_each_span() -> None:
+    from kgqa.embedding.sentence_transformers import pool_spans
+
+    # [CLS] "ab" "cd" "ef" [SEP] then one padding row beyond the offsets (a batch's length).
+    tokens = np.array([[9, 9], [1, 0], [0, 1], [3, 4], [9, 9], [5, 5]], dtype=np.float32)
+    offsets = np.array([[0, 0], [0, 2], [3, 5], [6, 8], [0, 0]])
+    first_two, last, cut = pool_spans(tokens, offsets, [(0, 5), (6, 8), (9, 12)])
+    assert first_two is not None and np.allclose(first_two, np.array([1, 1]) / np.sqrt(2))
+    assert last is not None and np.allclose(last, [0.6, 0.8])  # special tokens never count
+    assert cut is None  # no token there: the caller embeds that sentence on its own
+
+
+class _SpanSpace:
+    """A span embedder whose pooled rows say which span they came from."""
+
+    name = "toy-span"
+    dim = _DIM
+
+    def __init__(self) -> None:
+        self.alone: list[str] = []
+        self.spans: list[list[tuple[int, int]]] = []
+
+    def warm_up(self) -> None:
+        pass
+
+    def embed(self, texts: Sequence[str], kind: str) -> np.ndarray:
+        self.alone.extend(texts)
+        return np.stack([_vector(t) for t in texts])
+
+    def embed_with_spans(self, texts, spans, kind):  # type: ignore[no-untyped-def]
+        self.spans.extend(list(s) for s in spans)
+        pooled = [[None if b > 60 else _vector(t[a:b]) for a, b in s] for t, s in zip(texts, spans)]
+        return np.stack([_vector(t) for t in texts]), pooled
+
+
+def test_passages_and_sentences_come_from_one_pass_of_a_span_embedder() -> None:
+    from kgqa.vectors.sentences import embed_passages_and_sentences
+
+    text = "Title\n" + _CHUNK.text
+    space = _SpanSpace()
+    passages, ids, rows = embed_passages_and_sentences([_CHUNK], [text], space)  # type: ignore[arg-type]
+    assert ids == chunk_sentences([_CHUNK])[0]
+    # The spans address the sentences inside the passage text (after the title).
+    assert [text[a:b] for a, b in space.spans[0]] == ["Alpha is a city.", "Beta was a band!"]
+    assert np.allclose(rows, [_vector("Alpha is a city."), _vector("Beta was a band!")])
+    assert np.allclose(passages, [_vector(text)])
+    assert space.alone == []  # no second pass
+    # A sentence past the model's length limit (no tokens) is embedded on its own.
+    long = Chunk("d#1", "d", 1, "A short one. " + "Then a long sentence " * 3 + "ends.", 0, 80)
+    space = _SpanSpace()
+    _, ids, rows = embed_passages_and_sentences([long], ["T\n" + long.text], space)  # type: ignore[arg-type]
+    assert len(ids) == 2 and rows.shape == (2, _DIM)
+    assert space.alone == [chunk_sentences([long])[1][1]]
