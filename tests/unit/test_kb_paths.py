@@ -20,6 +20,7 @@ from kgqa.graph.relation_paths import (
     extend_walks,
     restated_backward,
     start_walk,
+    stated_both_ways,
     steps_by_entity,
     walk_end_sets,
 )
@@ -242,6 +243,20 @@ def test_a_relation_walked_back_loses_to_the_one_the_kb_states_forward() -> None
     assert all(a.score < answers[0].score for a in walked_back)
 
 
+def test_a_relation_the_kb_states_both_ways_is_discounted_walked_back_even_alone() -> None:
+    # PathQuestion's KBs are cut around their paths: "s parents k" has its reverse "k
+    # children s", but "c parents s" has none, so no sibling walk forward reaches c. Walking
+    # parents back from s (to s's own child c) still reads "father" as "child".
+    triples = [("k", "children", "s"), ("s", "parents", "k"), ("c", "parents", "s")]
+    by_entity = steps_by_entity(Triples(triples).relations_of([_id("s")], 100))
+    assert stated_both_ways(by_entity) == {"parents", "children"}
+    answerer = KbAnswerer(Triples(triples), _kin_embed)  # type: ignore[arg-type]
+    answers = answerer.answer("who is the son of k 's son", _linked("k"))
+    assert answers[0].name == "k" and answers[0].relations == ("children", "parents")
+    walked_back = [a for a in answers if a.name == "c"]
+    assert walked_back and all(a.score < answers[0].score for a in walked_back)
+
+
 def test_a_relation_stated_one_way_only_is_walked_back_undiscounted() -> None:
     # MetaQA states every relation film -> value: "which films did X direct" walks back.
     store = Triples(TRIPLES)
@@ -249,7 +264,11 @@ def test_a_relation_stated_one_way_only_is_walked_back_undiscounted() -> None:
     walks = extend_walks([start_walk(_id("Pedro Almodóvar"))], by_entity, 100)
     assert {w.hops for w in walks} >= {(("directed_by", False),), (("written_by", False),)}
     assert restated_backward(walks) == []
+    assert stated_both_ways(by_entity) == set()
     assert all(w.restated == 0 for w in walks)
+    # A self-loop (a recording and its release of one name) is its own reverse: not counted.
+    loop = steps_by_entity(Triples([("r", "recording", "r")]).relations_of([_id("r")], 100))
+    assert stated_both_ways(loop) == set()
 
 
 def test_pairs_of_one_wording_decide_its_path_together() -> None:

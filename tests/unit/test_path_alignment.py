@@ -136,3 +136,41 @@ def test_a_span_aligns_to_the_best_reading_of_a_relations_name() -> None:
     path = [("__book__book_subject__works",)]
     assert alignment_scores(asked, spans, works, path)[path[0]] == pytest.approx(1.0)
     assert alignment_scores(asked, spans, whole_only, path)[path[0]] == pytest.approx(0.6)
+
+
+def test_a_do_support_question_reads_its_clause_around_the_subject_as_one_word() -> None:
+    # "what does X's husband do": the subject walks to the husband, "what does it do" asks
+    # for his profession; read as its content words alone, the question names only spouse.
+    [asked] = AskedWords.readings(f"what does {MENTION} 's husband do")
+    assert asked.words == ("husband", "what does it do")
+    table = {"husband": {"spouse": 0.7}, "what does it do": {"profession": 0.4}}
+    whole = alignment_score(asked, _sims(asked, table, ["spouse", "profession"]))
+    stopped = alignment_score(asked, _sims(asked, table, ["spouse"]))
+    assert whole > stopped
+    # The wh-phrase is the verb's object: one phrase with it, not a word of its own.
+    [faith] = AskedWords.readings(f"what faith does {MENTION} 's heir have")
+    assert faith.words == ("heir", "what faith does it have")
+    assert content_words(f"what does {MENTION} 's husband do") == ["husband", "what does it do"]
+
+
+def test_a_two_word_subject_noun_is_one_reading_and_questions_without_do_support_none() -> None:
+    readings = AskedWords.readings(f"where does {MENTION} 's other half come from")
+    assert [r.words for r in readings] == [
+        ("other", "where does it half come from"),
+        ("other", "half", "where does it come from"),
+    ]
+    assert "other half" in {s.text for s in readings[1].spans}
+    # No do-support, or no possessive subject: read as before.
+    for plain in (
+        f"what is the nationality of {MENTION} 's couple",
+        f"which films did {MENTION} direct",
+    ):
+        assert AskedWords.framed(plain) == []
+        assert AskedWords.readings(plain)[0] == AskedWords.read(plain)
+
+
+def test_the_name_of_a_thing_asks_for_the_thing_not_a_relation() -> None:
+    asked = AskedWords.read(f"what is the name of the gender of couple of {MENTION} 's darling")
+    assert asked.words == ("darling", "couple", "gender")
+    # Elsewhere "name" is a word like any other.
+    assert content_words(f"which name did {MENTION} use") == ["name", "use"]
