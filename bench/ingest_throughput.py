@@ -96,8 +96,9 @@ def compare_code(ref: str, documents: list, work: Path, rounds: int = 1) -> None
         for name in order:
             out = run_python(codes[name], INGEST, str(work / f"compare-{name}-{n}"), str(rows_file))
             seconds[name].append(json.loads(out.splitlines()[-1])["ingest_s"])
-    baseline_s, current_s = statistics.median(seconds["baseline"]), statistics.median(
-        seconds["current"]
+    baseline_s, current_s = (
+        statistics.median(seconds["baseline"]),
+        statistics.median(seconds["current"]),
     )
     print(
         json.dumps(

@@ -281,6 +281,7 @@ class IngestPipeline:
             by_lang.setdefault(doc.lang if doc else "en", []).append(chunk)
         for lang, group in sorted(by_lang.items()):
             embedder = self._embedder_for(lang)
+            embedder.warm_up()  # its dim opens the indexes
             texts = [
                 passage_text(docs[c.doc_id].title if c.doc_id in docs else "", c.text)
                 for c in group

@@ -138,7 +138,10 @@ class _SpanSpace:
 
     def embed_with_spans(self, texts, spans, kind):  # type: ignore[no-untyped-def]
         self.spans.extend(list(s) for s in spans)
-        pooled = [[None if b > 60 else _vector(t[a:b]) for a, b in s] for t, s in zip(texts, spans)]
+        pooled = [
+            [None if b > 60 else _vector(t[a:b]) for a, b in s]
+            for t, s in zip(texts, spans, strict=True)
+        ]
         return np.stack([_vector(t) for t in texts]), pooled
 
 
