@@ -74,7 +74,12 @@ def main() -> None:
     parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded")
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--single-rows", type=int, default=2000, help="rows written one by one")
-    parser.add_argument("--rounds", type=int, default=2, help="batched runs, each followed by a shared-statement run (medians reported)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="batched runs, each followed by a shared-statement one (medians reported)",
+    )
     parser.add_argument(
         "--warmup", type=int, default=2, help="batched runs before the timed ones, not counted"
     )
