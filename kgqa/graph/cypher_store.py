@@ -160,7 +160,11 @@ class CypherGraphStore(ABC):
         self._unwind(tx, "upsert_entity_keys", _distinct(key_rows, "key"))
         self._unwind(tx, "link_entity_keys", key_rows)
         self._unwind(tx, "create_mentions", [_mention_row(m) for m in batch.mentions])
-        self._unwind(tx, "create_relations", [_relation_row(r) for r in batch.relations])
+        self._create_relations(tx, batch.relations)
+
+    def _create_relations(self, tx: Transaction, relations: Sequence[Relation]) -> None:
+        """Write ``relations`` (their entities exist); a backend may send them in its own shape."""
+        self._unwind(tx, "create_relations", [_relation_row(r) for r in relations])
 
     def _remove_orphans(self, tx: Transaction, candidates: set[str]) -> list[str]:
         if not candidates:
