@@ -108,9 +108,10 @@ def test_hotpotqa_dev_recall_floor(shared_data: Path) -> None:
     report = evaluate("hotpotqa-dev", shared_data, answers=False)
     full, dense = report["full"], report["dense"]
     assert full["questions_with_gold"] == 53
-    # 89.62 vs dense 78.3 (2026-12-02, second session: bridge weight 2 over the first 3 chunks;
-    # 86.8 with the first bridge, 87.7 without it, 84.0 in issue 16).
-    assert full["recall@5"] >= 86.0 and full["recall@5"] >= dense["recall@5"] + 8
+    # 93.4 vs dense 78.3 (2026-12-02, fourth session: no nationalities as bridges, ties by
+    # closeness; 90.57 with PageRank at 0.5, 89.62 with bridge weight 2 over the first 3
+    # chunks, 86.8 with the first bridge, 87.7 without it, 84.0 in issue 16).
+    assert full["recall@5"] >= 91.5 and full["recall@5"] >= dense["recall@5"] + 13
     assert full["answer_in_evidence"] >= dense["answer_in_evidence"]
 
 

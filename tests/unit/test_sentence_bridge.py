@@ -149,3 +149,51 @@ def test_sentences_and_whole_word_names() -> None:
     assert names_in("Published by two dollar radio.", radio)
     assert names_in("Two Dollar's first book", radio)
     assert not names_in("Two Dollarama", radio)
+
+
+def test_attributes_are_never_bridges() -> None:
+    """A nationality named beside the question's entity ("an American writer") describes her;
+    it leads nowhere in particular and takes no bridge slot."""
+    q = _query("Where is the publisher of Grace Krilanovich's first novel based?")
+    store = _Store()
+    store.entities["american"] = Entity("american", "American", "NORP")
+    store.chunks["c1"] = Chunk(
+        "c1",
+        "d1",
+        0,
+        "Grace Krilanovich is an American writer. Her first novel was published by Two Dollar"
+        " Radio, an American publisher.",
+        0,
+        120,
+    )
+    store.mentions["c1"] = ["grace", "radio", "american"]
+    store.mentions["c6"] = ["american"]
+    store.chunks["c6"] = Chunk("c6", "d6", 0, "American novel publisher based in Ohio.", 0, 40)
+    bridge = SentenceBridging(store, _Dense(store)).bridge(  # type: ignore[arg-type]
+        q, _linked(store.entities["grace"]), ["c1"]
+    )
+    assert "radio" in bridge.seeds and "american" not in bridge.seeds
+    assert "c6" not in bridge.chunks
+
+
+def test_bridges_of_one_sentence_rank_by_their_closeness_to_the_question() -> None:
+    """Two entities named in the same sentence tie on activation; the one whose chunks are
+    closer to the question leads (ids decided before: "columbus" < "radio")."""
+    q = _query("Where is the publisher of Grace Krilanovich's first novel based?")
+    store = _Store()
+    store.chunks["c1"] = Chunk(
+        "c1",
+        "d1",
+        0,
+        "Her first novel was published by Two Dollar Radio in Columbus, Grace Krilanovich said.",
+        0,
+        90,
+    )
+    store.mentions["c1"] = ["grace", "radio", "columbus"]
+    store.mentions["c2"] = ["radio"]
+    bridge = SentenceBridging(store, _Dense(store)).bridge(  # type: ignore[arg-type]
+        q, _linked(store.entities["grace"]), ["c1"]
+    )
+    assert bridge.seeds["radio"] == bridge.seeds["columbus"]
+    assert list(bridge.seeds)[:2] == ["radio", "columbus"]
+    assert bridge.chunks.index("c2") < bridge.chunks.index("c4")
