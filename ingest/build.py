@@ -52,7 +52,9 @@ def build_stages(settings: Settings, embedders: Embedders) -> DocumentStages:
 
     # Neo4j keeps no sentence vectors (kgqa.vectors.neo4j): its read path embeds them.
     sentence_vectors = ing.sentence_vectors and settings.graph.backend != "neo4j"
-    return DocumentStages(chunker, extractor, embedders.for_language, sentence_vectors)
+    return DocumentStages(
+        chunker, extractor, embedders.for_language, sentence_vectors, ing.sentence_vectors_pooled
+    )
 
 
 def build_pipeline(

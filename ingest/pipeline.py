@@ -289,7 +289,7 @@ class IngestPipeline:
             sentences = self._vectors.sentences(embedder.name, embedder.dim)
             if self._stages.sentence_vectors and sentences is not None:
                 vectors, ids, sentence_vectors = embed_passages_and_sentences(
-                    group, texts, embedder
+                    group, texts, embedder, self._stages.pooled_sentences
                 )
                 if ids:
                     sentences.add(ids, sentence_vectors)

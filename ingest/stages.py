@@ -78,16 +78,23 @@ class DocumentStages:
         extractor_for: Callable[[str], EntityExtractor],
         embedder_for: Callable[[str], Embedder],
         sentence_vectors: bool = False,
+        pooled_sentences: bool = False,
     ) -> None:
         self._chunker_for = chunker_for
         self._extractor_for = extractor_for
         self._embedder_for = embedder_for
         self._sentence_vectors = sentence_vectors
+        self._pooled_sentences = pooled_sentences
 
     @property
     def sentence_vectors(self) -> bool:
         """Whether these stages embed each chunk's sentences (crash recovery does the same)."""
         return self._sentence_vectors
+
+    @property
+    def pooled_sentences(self) -> bool:
+        """Whether sentence vectors are pooled from the passage pass (``SpanEmbedder``)."""
+        return self._pooled_sentences
 
     def warm_up(self, langs: Sequence[str] = ("en",)) -> None:
         """Load the models now (a worker process does this once, before its first batch)."""
@@ -116,7 +123,13 @@ class DocumentStages:
             # (kgqa.vectors.sentences.embed_passages_and_sentences).
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
                 if self._sentence_vectors:
-                    both = pool.submit(embed_passages_and_sentences, chunks, texts, embedder)
+                    both = pool.submit(
+                        embed_passages_and_sentences,
+                        chunks,
+                        texts,
+                        embedder,
+                        self._pooled_sentences,
+                    )
                 else:
                     vectors = pool.submit(embedder.embed, texts, "passage")
                 extractions = self._extractor_for(lang).extract(chunks, titles)

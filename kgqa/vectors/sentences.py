@@ -86,7 +86,7 @@ def sentence_spans(chunk: Chunk, offset: int) -> list[tuple[str, Span]]:
 
 
 def embed_passages_and_sentences(
-    chunks: Sequence[Chunk], texts: Sequence[str], embedder: Embedder
+    chunks: Sequence[Chunk], texts: Sequence[str], embedder: Embedder, pooled: bool = True
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Passage rows for ``texts`` (one per chunk, each ending with its chunk's text) and the
     chunks' sentence ids and rows. A ``SpanEmbedder`` gives both from one pass, pooling each
@@ -94,8 +94,10 @@ def embed_passages_and_sentences(
     the ingest with separately embedded sentences took 1.99x the time without them
     (bench/ingest_throughput.py --baseline-ref, README "Retrieval: sentence bridge"); Recall@5
     on hotpotqa-dev 90.57 separate vs 89.62 pooled, R@2 66.98 vs 69.81 (same store, same run).
-    Other embedders embed the sentences on their own, query kind, as the read path does."""
-    if not isinstance(embedder, SpanEmbedder):
+    Other embedders, or ``pooled`` False (the default setting, ``ingest.sentence_vectors_pooled``:
+    the bridge tuned since gains 2.8 R@5 on hotpotqa-dev from them), embed the sentences on
+    their own, query kind, as the read path does."""
+    if not pooled or not isinstance(embedder, SpanEmbedder):
         passages = embedder.embed(texts, "passage")
         alone_ids, alone = embed_sentences(chunks, lambda t: embedder.embed(t, "query"))
         return passages, alone_ids, alone

@@ -34,3 +34,7 @@ def test_one_pass_gives_the_passage_row_of_embed_and_sentence_rows_that_fit() ->
     questions = ["What was her profession?", "Where was she born?", "Which prize did he share?"]
     cosines = embedder.embed(questions, "query") @ rows.T
     assert list(cosines.argmax(axis=1)) == [0, 1, 2]
+    # They correlate with, but are not, the sentences embedded alone (the default setting).
+    assert not np.allclose(rows, alone, atol=1e-3)
+    _, _, default = embed_passages_and_sentences([chunk], [passage_text], embedder, pooled=False)
+    assert np.allclose(default, alone, atol=1e-5)
