@@ -18,6 +18,7 @@ from neo4j.exceptions import (
     DriverError,
     Neo4jError,
     ServiceUnavailable,
+    SessionExpired,
 )
 
 from kgqa.domain import GraphBatch, Relation
@@ -40,6 +41,15 @@ _SCHEMA_RULE_RACED = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
 # timeouts) and a unique node both writers created at once (a shared document's chunks).
 _TRANSIENT_PREFIX = "Neo.TransientError."
 _CONFLICT_CODES = frozenset({"Neo.ClientError.Schema.ConstraintValidationFailed"})
+# Transient codes that mean the database itself is going away or not there yet, not a race:
+# what a server being stopped mid-ingest answers an open session with
+# (tests/integration/test_ingest.py::test_neo4j_stopped_mid_run_then_restarted, 2026-12-02).
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "Neo.TransientError.General.DatabaseUnavailable",
+        "Neo.TransientError.Database.DatabaseUnavailable",
+    }
+)
 # A relation's weight when it has none stored: ``Relation.weight``'s default, which 27,361 of
 # 27,361 relations extracted from 1,000 2Wiki passages carry (2026-12-02); the Neo4j reads
 # (cypher/neo4j/get_*entity_entity_edges.cypher) coalesce a missing weight to the same 1.0.
@@ -160,10 +170,8 @@ class Neo4jGraphStore(CypherGraphStore):
                 database_=self.database,
                 routing_=neo4j.RoutingControl.READ,
             )
-        except ServiceUnavailable as e:
-            raise GraphStoreUnavailable(f"lost Neo4j at {self.uri}: {e}") from e
         except (Neo4jError, DriverError) as e:
-            raise GraphStoreError(f"Neo4j query failed: {e}") from e
+            raise self._error(e, "reading") from e
         return [list(r.values()) for r in records]
 
     def _run_schema(self, statement: str, params: dict[str, Any] | None = None) -> None:
@@ -234,10 +242,8 @@ class Neo4jGraphStore(CypherGraphStore):
                 session = driver.session(database=self.database)
                 tx = session.begin_transaction()
                 tx.run(self._q("take_resolution_lock"), {}).consume()
-            except ServiceUnavailable as e:
-                raise GraphStoreUnavailable(f"lost Neo4j at {self.uri}: {e}") from e
             except (Neo4jError, DriverError) as e:
-                raise GraphStoreError(f"cannot take the resolution lock: {e}") from e
+                raise self._error(e, "taking the resolution lock") from e
             try:
                 yield
             finally:
@@ -262,14 +268,21 @@ class Neo4jGraphStore(CypherGraphStore):
                 # Leaving the block with an exception rolls the transaction back.
                 yield _Neo4jTransaction(tx)
                 tx.commit()
-        except ServiceUnavailable as e:
-            raise GraphStoreUnavailable(f"lost Neo4j at {self.uri} during a write: {e}") from e
-        except Neo4jError as e:
-            if _is_write_conflict(e):
-                raise GraphWriteConflict(f"Neo4j write conflicted with another writer: {e}") from e
-            raise GraphStoreError(f"Neo4j write failed: {e}") from e
-        except DriverError as e:
-            raise GraphStoreError(f"Neo4j write failed: {e}") from e
+        except (Neo4jError, DriverError) as e:
+            raise self._error(e, "writing") from e
+
+    def _error(self, error: Neo4jError | DriverError, doing: str) -> GraphStoreError:
+        """The store error a driver error means: the server gone (stopped, unreachable), a
+        write that lost a race (safe to retry), or a failure of the statement itself."""
+        code = str(getattr(error, "code", "") or "")
+        if isinstance(error, ServiceUnavailable | SessionExpired) or code in _UNAVAILABLE_CODES:
+            return GraphStoreUnavailable(
+                f"lost Neo4j at {self.uri} while {doing}: {error}; restart it and retry "
+                "(an interrupted `kgqa ingest` resumes from its last committed batch)"
+            )
+        if isinstance(error, Neo4jError) and _is_write_conflict(error):
+            return GraphWriteConflict(f"Neo4j conflict with another writer while {doing}: {error}")
+        return GraphStoreError(f"Neo4j failed while {doing}: {error}")
 
 
 def indexed_relation_params(relations: Sequence[Relation]) -> dict[str, Any]:

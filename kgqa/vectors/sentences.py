@@ -22,6 +22,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -73,16 +74,27 @@ def embed_sentences(chunks: Sequence[Chunk], embed: EmbedTexts) -> tuple[list[st
     return ids, np.asarray(embed(texts)) if texts else np.zeros((0, 0), dtype=np.float32)
 
 
-def sentence_spans(chunk: Chunk, offset: int) -> list[tuple[str, Span]]:
-    """(id, character span) of each distinct sentence of ``chunk`` in a text that holds
-    ``chunk.text`` from ``offset`` on (the passage text: title, then the chunk)."""
-    found: dict[str, Span] = {}
+class LocatedSentence(NamedTuple):
+    """A distinct sentence of a chunk: its id, its text and its character span in the
+    passage text the chunk was embedded in."""
+
+    id: str
+    text: str
+    span: Span
+
+
+def locate_sentences(chunk: Chunk, offset: int) -> list[LocatedSentence]:
+    """The distinct sentences of ``chunk`` in a text that holds ``chunk.text`` from ``offset``
+    on (the passage text: title, then the chunk), in order."""
+    found: dict[str, LocatedSentence] = {}
     position = 0
     for text in sentences(chunk.text):
         start = chunk.text.find(text, position)
         position = start + len(text)
-        found.setdefault(sentence_id(chunk.id, text), (offset + start, offset + position))
-    return list(found.items())
+        sid = sentence_id(chunk.id, text)
+        if sid not in found:
+            found[sid] = LocatedSentence(sid, text, (offset + start, offset + position))
+    return list(found.values())
 
 
 def embed_passages_and_sentences(
@@ -102,22 +114,19 @@ def embed_passages_and_sentences(
         alone_ids, alone = embed_sentences(chunks, lambda t: embedder.embed(t, "query"))
         return passages, alone_ids, alone
     per_chunk = [
-        sentence_spans(c, len(t) - len(c.text)) for c, t in zip(chunks, texts, strict=True)
+        locate_sentences(c, len(t) - len(c.text)) for c, t in zip(chunks, texts, strict=True)
     ]
-    passages, pooled = embedder.embed_with_spans(
-        texts, [[span for _, span in spans] for spans in per_chunk], "passage"
+    passages, per_sentence = embedder.embed_with_spans(
+        texts, [[s.span for s in located] for located in per_chunk], "passage"
     )
-    ids: list[str] = []
-    rows: list[np.ndarray | None] = []
-    for spans, chunk_rows in zip(per_chunk, pooled, strict=True):
-        ids.extend(i for i, _ in spans)
-        rows.extend(chunk_rows)
+    found = [s for located in per_chunk for s in located]
+    rows = [row for chunk_rows in per_sentence for row in chunk_rows]
     cut = [k for k, row in enumerate(rows) if row is None]  # beyond the model's length limit
     if cut:
-        by_id = {i: t for c in chunks for i, t in zip(*chunk_sentences([c]), strict=True)}
-        alone = embedder.embed([by_id[ids[k]] for k in cut], "query")
+        alone = embedder.embed([found[k].text for k in cut], "query")
         for k, row in zip(cut, alone, strict=True):
             rows[k] = row
+    ids = [s.id for s in found]
     if not ids:
         return passages, ids, np.zeros((0, embedder.dim), dtype=np.float32)
     return passages, ids, np.stack([r for r in rows if r is not None]).astype(np.float32)
