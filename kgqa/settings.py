@@ -132,6 +132,12 @@ class RetrievalSettings(_Section):
     # second chunk, pushed out of the top 5).
     distinct_documents: bool = False
     link_threshold: float = 0.8
+    # Answer the per-question graph reads (facts, pages, mentions) from the store's relations
+    # and mentions held in memory, rebuilt per store version (kgqa.retrieval.snapshot); false
+    # reads the store for each. Stores with more RELATES edges plus mentions than the bound are
+    # never copied (memory per row and the latency gain: README "Retrieval latency").
+    graph_snapshot: bool = True
+    graph_snapshot_max_rows: int = Field(5_000_000, ge=0)
 
 
 class ChatSettings(_Section):

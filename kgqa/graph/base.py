@@ -62,6 +62,24 @@ class RemovedIds:
     entities: list[str] = field(default_factory=list)
 
 
+class GraphReads(Protocol):
+    """The reads the query path makes per question: a ``GraphStore`` answers them, and so does
+    the store's in-memory snapshot (``kgqa.retrieval.snapshot.GraphSnapshot``), identically.
+    Each method is documented on ``GraphStore``."""
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]: ...
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]: ...
+    def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]: ...
+    def entity_chunk_edges(
+        self, entity_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, int]]: ...
+    def entity_entity_edges(
+        self, entity_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, float]]: ...
+    def chunk_entities(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]: ...
+    def topic_chunks(self, entity_ids: Sequence[str]) -> dict[str, list[str]]: ...
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     def open(self) -> None:
@@ -137,6 +155,16 @@ class GraphStore(Protocol):
         any of ``entity_ids``, capped per entity as ``relations_of`` caps facts, sorted, without
         duplicates: what relation paths walk, without the facts' names and citations (the
         relation-example learner reads a whole KB this way)."""
+
+    def all_facts(self) -> list[Fact]:
+        """Every aggregated fact, as ``relations_of`` builds them (no cap), ordered by
+        (subject_id, predicate, object_id): one whole-store read for a read path that keeps the
+        graph in memory (``kgqa.retrieval.snapshot``)."""
+
+    def mention_counts(self) -> list[tuple[str, str, int, int]]:
+        """(entity_id, chunk_id, mentions, zero-width topic mentions) for every entity-chunk
+        pair, ordered: ``entity_chunk_edges()``, ``chunk_entities`` and ``topic_chunks`` of the
+        whole store in one read."""
 
     def entity_chunk_edges(
         self, entity_ids: Sequence[str] | None = None

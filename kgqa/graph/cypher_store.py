@@ -225,6 +225,15 @@ class CypherGraphStore(ABC):
         rows = self._fetch("get_relations_out", ids=ids) + incoming  # each edge once
         return aggregate_facts(rows, ids, limit_per_entity)
 
+    def all_facts(self) -> list[Fact]:
+        rows = _interned(self._fetch("get_all_relations"))
+        groups = _support_groups(rows)
+        return [_fact(groups[k]) for k in sorted(groups)]
+
+    def mention_counts(self) -> list[tuple[str, str, int, int]]:
+        rows = self._fetch("get_all_mentions")
+        return sorted((str(e), str(c), int(n), int(t or 0)) for e, c, n, t in _interned(rows))
+
     def kb_triples_of(
         self, entity_ids: Sequence[str], limit_per_entity: int
     ) -> list[tuple[str, str, str]]:
@@ -352,7 +361,14 @@ def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: in
     """One Fact per (subject, predicate, object) from raw support rows, capped per entity: an
     entity of ``ids`` keeps its ``limit`` best-supported facts (ties by key). Facts are built
     for the kept keys only; a hub's thousands of rows cost a grouping, not a Fact each."""
-    groups: dict[tuple[str, str, str], list[Sequence[Any]]] = {}
+    groups = _support_groups(rows)
+    kept = _capped_keys({k: len(v) for k, v in groups.items()}, ids, limit)
+    return [_fact(groups[k]) for k in sorted(kept)]
+
+
+def _support_groups(rows: Iterable[Sequence[Any]]) -> dict[Triple, list[Sequence[Any]]]:
+    """Support rows by (subject, predicate, object), each group in row order."""
+    groups: dict[Triple, list[Sequence[Any]]] = {}
     for row in rows:
         key = (row[0], row[2], row[4])
         support = groups.get(key)
@@ -360,8 +376,14 @@ def aggregate_facts(rows: Iterable[Sequence[Any]], ids: Sequence[str], limit: in
             groups[key] = [row]
         else:
             support.append(row)
-    kept = _capped_keys({k: len(v) for k, v in groups.items()}, ids, limit)
-    return [_fact(groups[k]) for k in sorted(kept)]
+    return groups
+
+
+def _interned(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Rows whose equal strings are one object: a whole-store read repeats every entity's id
+    and name once per edge, and the read path keeps these rows (``kgqa.retrieval.snapshot``)."""
+    pool: dict[str, str] = {}
+    return [tuple(pool.setdefault(v, v) if isinstance(v, str) else v for v in row) for row in rows]
 
 
 def _fact(support: Sequence[Sequence[Any]]) -> Fact:

@@ -1,4 +1,4 @@
-"""Multi-hop expansion over any GraphStore, hop by hop, so both backends behave the same."""
+"""Multi-hop expansion over a graph store or its snapshot, hop by hop, alike on both backends."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kgqa.domain import Fact
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 
 
 def k_hop_facts(
-    store: GraphStore,
+    store: GraphReads,
     seeds: Sequence[str],
     hops: int,
     fanout: int,

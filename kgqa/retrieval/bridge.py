@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kgqa.domain import Entity
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 from kgqa.retrieval.base import DenseSearcher
 from kgqa.retrieval.linking import LinkedEntity
 from kgqa.retrieval.pages import TopicPages
@@ -98,7 +98,7 @@ class SentenceBridging:
     now: ``kgqa.retrieval.sentence_vectors``)."""
 
     def __init__(
-        self, store: GraphStore, dense: DenseSearcher, scores: SentenceScores | None = None
+        self, store: GraphReads, dense: DenseSearcher, scores: SentenceScores | None = None
     ) -> None:
         self._store = store
         self._dense = dense

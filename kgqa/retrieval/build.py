@@ -1,13 +1,14 @@
 """Settings + store + vector indexes + embedders -> a ready GraphFusedRetriever.
 
 Only construction: every part is a named class (``kgqa.retrieval.base`` lists their protocols),
-models load on first use, and nothing here reads the store.
+models load on first use, and nothing here reads the store. The parts' graph reads go through
+the in-memory ``GraphSnapshot`` unless ``retrieval.graph_snapshot`` is off.
 """
 
 from __future__ import annotations
 
 from kgqa.embedding.factory import Embedders
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads, GraphStore
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.base import KeywordSearcher
 from kgqa.retrieval.bridge import SentenceBridging
@@ -20,6 +21,7 @@ from kgqa.retrieval.keyword_search import Bm25KeywordSearch
 from kgqa.retrieval.linking import EntityLinker
 from kgqa.retrieval.pagerank import PageRankRanking, PersonalizedPageRank
 from kgqa.retrieval.sentence_vectors import SentenceScores
+from kgqa.retrieval.snapshot import GraphSnapshot
 from kgqa.retrieval.store_state import HasKbRelations, StoreFingerprint
 from kgqa.retrieval.topic import TopicPageRanking
 from kgqa.settings import Settings
@@ -41,6 +43,9 @@ def build_retriever(
     """``keyword`` replaces the BM25 default (the Neo4j store's full-text index: wiring)."""
     r = settings.retrieval
     dense = FaissDenseSearch(vectors)
+    reads: GraphReads = (
+        GraphSnapshot(store, fingerprint, r.graph_snapshot_max_rows) if r.graph_snapshot else store
+    )
     kb_space = embedders.space(KB_LANGUAGE)
     parts = RetrievalParts(
         linker=EntityLinker(
@@ -48,12 +53,12 @@ def build_retriever(
         ),
         dense=dense,
         keyword=keyword or Bm25KeywordSearch(store, fingerprint),
-        facts=KHopFactExpansion(store, r.hops, r.fanout, r.max_facts),
-        topics=TopicPageRanking(store, dense),
+        facts=KHopFactExpansion(reads, r.hops, r.fanout, r.max_facts),
+        topics=TopicPageRanking(reads, dense),
         bridges=SentenceBridging(
-            store, dense, SentenceScores(vectors, use_stored=r.stored_sentence_vectors)
+            reads, dense, SentenceScores(vectors, use_stored=r.stored_sentence_vectors)
         ),
-        graph=PageRankRanking(PersonalizedPageRank(store, damping=r.ppr_damping), fingerprint),
+        graph=PageRankRanking(PersonalizedPageRank(reads, damping=r.ppr_damping), fingerprint),
         kb=KbAnswerer(
             store,
             kb_space.texts,
@@ -61,4 +66,4 @@ def build_retriever(
             examples=ExampleMatcher(settings.relation_examples_path, kb_space.queries),
         ),
     )
-    return GraphFusedRetriever(store, embedders, parts, r)
+    return GraphFusedRetriever(store, embedders, parts, r, reads=reads, fingerprint=fingerprint)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from kgqa.domain import Fact, Passage
 from kgqa.embedding.factory import Embedders
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads, GraphStore
 from kgqa.retrieval.base import (
     Bridger,
     DenseSearcher,
@@ -40,6 +40,7 @@ from kgqa.retrieval.kb import KbAnswer
 from kgqa.retrieval.linking import EntityLinker, LinkedEntity
 from kgqa.retrieval.pages import TopicPages
 from kgqa.retrieval.query import Query
+from kgqa.retrieval.store_state import StoreFingerprint
 from kgqa.settings import RetrievalSettings
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,8 @@ def distinct_documents_first(passages: Sequence[Passage]) -> list[Passage]:
     a second chunk of a page already shown says less than the next page (two chunks of one
     document had taken the slot of the page a bridge question needed)."""
     seen: set[str] = set()
-    firsts, repeats = [], []
+    firsts: list[Passage] = []
+    repeats: list[Passage] = []
     for p in passages:
         (repeats if p.doc_id in seen else firsts).append(p)
         seen.add(p.doc_id)
@@ -105,11 +107,17 @@ class GraphFusedRetriever:
         embedders: Embedders,
         parts: RetrievalParts,
         settings: RetrievalSettings,
+        reads: GraphReads | None = None,
+        fingerprint: StoreFingerprint | None = None,
     ) -> None:
+        """``reads``: where the parts' per-question graph reads go (the store's snapshot);
+        ``fingerprint``: read once per question, so all parts see one store version."""
         self._store = store
+        self._reads = reads or store
         self._embedders = embedders
         self._parts = parts
         self._settings = settings
+        self._fingerprint = fingerprint
 
     def link(self, text: str) -> list[LinkedEntity]:
         return self._parts.linker.link(text)
@@ -123,6 +131,18 @@ class GraphFusedRetriever:
     ) -> Evidence:
         """Evidence for ``question``. ``context_entities`` are names from earlier turns of a
         conversation, linked when the question itself names nobody ("Where was she born?")."""
+        if self._fingerprint is None:
+            return self._retrieve(question, top_k, context_entities, dense_only)
+        with self._fingerprint.held():
+            return self._retrieve(question, top_k, context_entities, dense_only)
+
+    def _retrieve(
+        self,
+        question: str,
+        top_k: int | None,
+        context_entities: Sequence[str],
+        dense_only: bool,
+    ) -> Evidence:
         s, p = self._settings, self._parts
         k = top_k or s.top_k
         clock = _Clock()
@@ -144,7 +164,7 @@ class GraphFusedRetriever:
         seeds = {le.entity.id: le.score for le in linked}
         evidence.facts = p.facts.expand(seeds, query)
         clock.lap("facts")
-        pages = TopicPages(self._store)  # read once for the topic ranking and the bridge
+        pages = TopicPages(self._reads)  # read once for the topic ranking and the bridge
         topic = p.topics.rank(query, linked, evidence.facts, pages)
         clock.lap("topic")
         dense_ids, keyword_ids = [c for c, _ in dense], [c for c, _ in keyword]

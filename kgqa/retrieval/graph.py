@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from kgqa.domain import Fact
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 from kgqa.graph.traversal import k_hop_facts
 from kgqa.retrieval.query import Query
 
@@ -55,7 +55,7 @@ def fact_score(fact: Fact, predicate_similarity: float) -> float:
 class KHopFactExpansion:
     def __init__(
         self,
-        store: GraphStore,
+        store: GraphReads,
         hops: int = 2,
         fanout: int = 50,
         max_facts: int = 30,

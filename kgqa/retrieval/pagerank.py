@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 from kgqa.retrieval.base import Ranked
 from kgqa.retrieval.store_state import StoreFingerprint
 
@@ -41,7 +41,7 @@ class PersonalizedPageRank:
 
     def __init__(
         self,
-        store: GraphStore,
+        store: GraphReads,
         damping: float = 0.5,
         iterations: int = 50,
         tolerance: float = 1e-7,

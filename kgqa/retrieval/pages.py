@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 
 
 class TopicPages:
@@ -21,7 +21,7 @@ class TopicPages:
     pages(["e1", "e3"])  # reads only e3
     """
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphReads) -> None:
         self._store = store
         self._known: dict[str, list[str]] = {}
 

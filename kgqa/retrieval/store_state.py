@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from kgqa.graph.base import GraphStore
 
 
 class StoreFingerprint:
     """The store's version (``GraphStore.version``, raised by every write of any process):
-    derived indexes (BM25, the PageRank matrix, the KB flag) rebuild when it changes. Read from
-    the store on every call, one indexed lookup, so a replica sees another's write from its
-    next question on; ``bump()`` is kept for callers that wrote through this process."""
+    derived indexes (BM25, the PageRank matrix, the graph snapshot, the KB flag) rebuild when
+    it changes. Read from the store on every call, one indexed lookup, so a replica sees
+    another's write from its next question on; inside ``held()`` it is read once, so one
+    question's parts agree on one version. ``bump()`` is kept for callers that wrote through
+    this process."""
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
+        self._held = threading.local()  # per thread: a server answers questions concurrently
 
     def __call__(self) -> object:
-        return self._store.version()
+        held = getattr(self._held, "version", None)
+        return held if held is not None else self._store.version()
+
+    @contextmanager
+    def held(self) -> Iterator[object]:
+        """The version read once for the block (one question); nested blocks share it."""
+        if getattr(self._held, "version", None) is not None:
+            yield self._held.version
+            return
+        self._held.version = self._store.version()
+        try:
+            yield self._held.version
+        finally:
+            self._held.version = None
 
     def bump(self) -> None:
         """Nothing to forget: the next call reads the store's version again."""

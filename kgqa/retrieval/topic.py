@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kgqa.domain import Fact
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 from kgqa.retrieval.base import DenseSearcher
 from kgqa.retrieval.linking import LinkedEntity
 from kgqa.retrieval.pages import TopicPages
@@ -32,7 +32,7 @@ _NO_VECTOR = -1.0
 
 
 class TopicPageRanking:
-    def __init__(self, store: GraphStore, dense: DenseSearcher) -> None:
+    def __init__(self, store: GraphReads, dense: DenseSearcher) -> None:
         self._store = store
         self._dense = dense
 

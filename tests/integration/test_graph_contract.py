@@ -372,3 +372,51 @@ def test_topic_chunks_are_those_of_documents_titled_by_the_entity(graph_store) -
     graph_store.write(batch)
     graph_store.write(doc1_batch())  # mentions Warsaw, but is not about it
     assert graph_store.topic_chunks([WARSAW.id, POLAND.id, "Enope"]) == {WARSAW.id: ["doc3#0"]}
+
+
+def test_the_snapshot_answers_every_read_as_the_store_does(graph_store) -> None:
+    """kgqa.retrieval.snapshot: relations and mentions from the whole-store reads
+    (``all_facts``, ``mention_counts``) give each per-question read's exact result, and a write
+    through the store is seen at the next read."""
+    from kgqa.retrieval.snapshot import GraphSnapshot
+    from kgqa.retrieval.store_state import StoreFingerprint
+
+    text = "Warsaw is the capital of Poland."
+    chunk = Chunk("doc3#0", "doc3", 0, text, 0, len(text))
+    graph_store.write(
+        GraphBatch(
+            [Document("doc3", text, title="Warsaw", content_hash="h3")],
+            [chunk],
+            [WARSAW, POLAND],
+            [
+                Mention(WARSAW.id, chunk.id, "doc3", 0, 0, "Warsaw", "TOPIC"),
+                mention(WARSAW, chunk, "Warsaw"),
+                mention(POLAND, chunk, "Poland"),
+            ],
+            [rel(WARSAW, "capital of", POLAND, chunk)],
+        )
+    )
+    graph_store.write(doc1_batch())
+    graph_store.write(doc2_batch())
+    graph_store.write(kb_batch())
+    snapshot = GraphSnapshot(graph_store, StoreFingerprint(graph_store), max_rows=10_000)
+    entities = [MARIE.id, PIERRE.id, WARSAW.id, POLAND.id, PARIS.id, NOBEL.id, entity_id("europe")]
+    chunks = ["doc1#0", "doc1#1", "doc2#0", "doc2#1", "doc3#0", "nope"]
+
+    def same_reads() -> None:
+        for ids in ([MARIE.id], [WARSAW.id, "nope", MARIE.id, WARSAW.id], entities, []):
+            for limit in (1, 2, 100):
+                assert snapshot.relations_of(ids, limit) == graph_store.relations_of(ids, limit)
+            assert snapshot.entity_chunk_edges(ids) == graph_store.entity_chunk_edges(ids)
+            assert snapshot.topic_chunks(ids) == graph_store.topic_chunks(ids)
+        assert snapshot.entity_chunk_edges() == graph_store.entity_chunk_edges()
+        assert snapshot.chunk_entities(chunks) == graph_store.chunk_entities(chunks)
+
+    same_reads()
+    assert snapshot.topic_chunks([WARSAW.id]) == {WARSAW.id: ["doc3#0"]}
+    assert len(snapshot.relations_of([MARIE.id], 100)) == 5  # "born in" twice: one fact
+    graph_store.delete_documents(["doc2"])
+    same_reads()
+    assert len(snapshot.relations_of([MARIE.id], 100)) == 2
+    over_bound = GraphSnapshot(graph_store, StoreFingerprint(graph_store), max_rows=1)
+    assert over_bound.relations_of(entities, 100) == graph_store.relations_of(entities, 100)

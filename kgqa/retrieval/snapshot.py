@@ -1,0 +1,199 @@
+"""The graph's relations and mentions held in memory between questions, per store version.
+
+A question's graph reads (k-hop facts, the pages and mentions the topic ranking and the
+sentence bridge look up, PageRank's mention edges) were a dozen small store queries: on the full
+2Wiki store the facts stage alone took 54 of 94 ms. ``GraphSnapshot`` reads the whole relation
+and mention sets once per store version (``GraphStore.all_facts``, ``mention_counts``) and then
+answers the same reads from memory, with the store's exact results (contract test
+tests/integration/test_graph_contract.py). It is rebuilt on the first question after any
+process writes (the version is read once per question: ``StoreFingerprint.held``); a store
+larger than ``max_rows`` is never copied, its reads go to the store as before.
+
+Example::
+
+    reads = GraphSnapshot(store, fingerprint)
+    reads.relations_of(["E1"], 50)  # == store.relations_of(["E1"], 50), from memory
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from kgqa.domain import Chunk, Entity, Fact
+from kgqa.graph.base import GraphStore
+from kgqa.retrieval.store_state import StoreFingerprint
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True, frozen=True)
+class FactTable:
+    """Every aggregated fact, ordered by key, and per entity the indexes of the facts touching
+    it, best-supported first (ties by key, i.e. by index): ``relations_of``'s cap is a slice."""
+
+    facts: list[Fact]
+    by_entity: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, facts: list[Fact]) -> FactTable:
+        by_entity: dict[str, list[int]] = {}
+        for i, fact in enumerate(facts):
+            by_entity.setdefault(fact.subject_id, []).append(i)
+            if fact.object_id != fact.subject_id:
+                by_entity.setdefault(fact.object_id, []).append(i)
+        for indexes in by_entity.values():
+            indexes.sort(key=lambda i: (-facts[i].count, i))
+        return cls(facts, by_entity)
+
+    def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]:
+        kept: set[int] = set()
+        for entity in dict.fromkeys(entity_ids):
+            kept.update(self.by_entity.get(entity, ())[: max(limit_per_entity, 0)])
+        return [self.facts[i] for i in sorted(kept)]
+
+
+@dataclass(slots=True, frozen=True)
+class MentionTable:
+    """The entity-chunk mention pairs, indexed both ways, and the topic pages."""
+
+    edges: list[tuple[str, str, int]]  # (entity, chunk, mentions), ordered
+    by_entity: dict[str, list[tuple[str, str, int]]]
+    by_chunk: dict[str, list[str]]  # chunk -> its entities, sorted
+    topic: dict[str, list[str]]  # entity -> chunks with a zero-width topic mention, sorted
+
+    @classmethod
+    def of(cls, counts: list[tuple[str, str, int, int]]) -> MentionTable:
+        edges: list[tuple[str, str, int]] = []
+        by_entity: dict[str, list[tuple[str, str, int]]] = {}
+        by_chunk: dict[str, list[str]] = {}
+        topic: dict[str, list[str]] = {}
+        for entity, chunk, mentions, topic_mentions in sorted(counts):
+            edge = (entity, chunk, mentions)
+            edges.append(edge)
+            by_entity.setdefault(entity, []).append(edge)
+            by_chunk.setdefault(chunk, []).append(entity)
+            if topic_mentions:
+                topic.setdefault(entity, []).append(chunk)
+        return cls(edges, by_entity, by_chunk, topic)
+
+    def entity_chunk_edges(self, entity_ids: Sequence[str] | None) -> list[tuple[str, str, int]]:
+        if entity_ids is None:
+            return list(self.edges)
+        wanted = sorted(set(entity_ids))
+        return [edge for e in wanted for edge in self.by_entity.get(e, ())]
+
+    def chunk_entities(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
+        return {c: list(self.by_chunk[c]) for c in dict.fromkeys(chunk_ids) if c in self.by_chunk}
+
+    def topic_chunks(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
+        return {e: list(self.topic[e]) for e in dict.fromkeys(entity_ids) if e in self.topic}
+
+
+class _PerVersion(Generic[T]):
+    """One value derived from the store, rebuilt when the store's version moves; ``None`` when
+    the store is over the size bound (then the caller reads the store)."""
+
+    def __init__(self, build: Callable[[], T | None], fingerprint: StoreFingerprint) -> None:
+        self._build = build
+        self._fingerprint = fingerprint
+        self._held: tuple[object, T | None] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T | None:
+        version = self._fingerprint()  # read before the build: a later write rebuilds again
+        held = self._held
+        if held is None or held[0] != version:
+            with self._lock:
+                held = self._held
+                if held is None or held[0] != version:
+                    held = self._held = (version, self._build())
+        return held[1]
+
+
+class GraphSnapshot:
+    """``GraphReads`` over ``store``: relations and mentions from memory (see the module's
+    docstring), chunks, entities and relation weights from the store. ``max_rows`` bounds the
+    RELATES edges plus mentions copied (README "Retrieval latency" has the memory per row)."""
+
+    def __init__(self, store: GraphStore, fingerprint: StoreFingerprint, max_rows: int) -> None:
+        self._store = store
+        self._facts = _PerVersion(self._build_facts, fingerprint)
+        self._mentions = _PerVersion(self._build_mentions, fingerprint)
+        self._max_rows = max_rows
+
+    # -- from memory -------------------------------------------------------------------------
+    def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]:
+        table = self._facts()
+        if table is None:
+            return self._store.relations_of(entity_ids, limit_per_entity)
+        return table.relations_of(entity_ids, limit_per_entity)
+
+    def entity_chunk_edges(
+        self, entity_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, int]]:
+        table = self._mentions()
+        if table is None:
+            return self._store.entity_chunk_edges(entity_ids)
+        return table.entity_chunk_edges(entity_ids)
+
+    def chunk_entities(self, chunk_ids: Sequence[str]) -> dict[str, list[str]]:
+        table = self._mentions()
+        if table is None:
+            return self._store.chunk_entities(chunk_ids)
+        return table.chunk_entities(chunk_ids)
+
+    def topic_chunks(self, entity_ids: Sequence[str]) -> dict[str, list[str]]:
+        table = self._mentions()
+        if table is None:
+            return self._store.topic_chunks(entity_ids)
+        return table.topic_chunks(entity_ids)
+
+    # -- from the store ----------------------------------------------------------------------
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        return self._store.get_chunks(chunk_ids)
+
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
+        return self._store.get_entities(entity_ids)
+
+    def entity_entity_edges(
+        self, entity_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, float]]:
+        return self._store.entity_entity_edges(entity_ids)
+
+    # -- building ----------------------------------------------------------------------------
+    def _fits(self) -> bool:
+        stats = self._store.stats()
+        rows = stats.relations + stats.mentions
+        if rows > self._max_rows:
+            logger.info("graph snapshot off: %d rows over the bound of %d", rows, self._max_rows)
+            return False
+        return True
+
+    def _build_facts(self) -> FactTable | None:
+        if not self._fits():
+            return None
+        started = time.perf_counter()
+        table = FactTable.of(self._store.all_facts())
+        logger.info(
+            "graph snapshot: %d facts in %.2f s", len(table.facts), time.perf_counter() - started
+        )
+        return table
+
+    def _build_mentions(self) -> MentionTable | None:
+        if not self._fits():
+            return None
+        started = time.perf_counter()
+        table = MentionTable.of(self._store.mention_counts())
+        logger.info(
+            "graph snapshot: %d mention pairs in %.2f s",
+            len(table.edges),
+            time.perf_counter() - started,
+        )
+        return table
