@@ -69,6 +69,7 @@ class GraphReads(Protocol):
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]: ...
     def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]: ...
+    def find_entities(self, keys: Sequence[str]) -> dict[str, list[Entity]]: ...
     def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]: ...
     def entity_chunk_edges(
         self, entity_ids: Sequence[str] | None = None
@@ -160,6 +161,10 @@ class GraphStore(Protocol):
         """Every aggregated fact, as ``relations_of`` builds them (no cap), ordered by
         (subject_id, predicate, object_id): one whole-store read for a read path that keeps the
         graph in memory (``kgqa.retrieval.snapshot``)."""
+
+    def all_entity_keys(self) -> list[str]:
+        """Every key ``find_entities`` can find something under (a key left without an entity
+        may be listed too), sorted."""
 
     def mention_counts(self) -> list[tuple[str, str, int, int]]:
         """(entity_id, chunk_id, mentions, zero-width topic mentions) for every entity-chunk

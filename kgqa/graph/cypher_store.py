@@ -230,6 +230,9 @@ class CypherGraphStore(ABC):
         groups = _support_groups(rows)
         return [_fact(groups[k]) for k in sorted(groups)]
 
+    def all_entity_keys(self) -> list[str]:
+        return sorted(str(row[0]) for row in self._fetch("get_all_entity_keys"))
+
     def mention_counts(self) -> list[tuple[str, str, int, int]]:
         rows = self._fetch("get_all_mentions")
         return sorted((str(e), str(c), int(n), int(t or 0)) for e, c, n, t in _interned(rows))

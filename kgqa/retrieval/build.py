@@ -49,7 +49,7 @@ def build_retriever(
     kb_space = embedders.space(KB_LANGUAGE)
     parts = RetrievalParts(
         linker=EntityLinker(
-            store, FaissEntityNameSearch(embedders, vectors), threshold=r.link_threshold
+            reads, FaissEntityNameSearch(embedders, vectors), threshold=r.link_threshold
         ),
         dense=dense,
         keyword=keyword or Bm25KeywordSearch(store, fingerprint),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kgqa.domain import Entity
-from kgqa.graph.base import GraphStore
+from kgqa.graph.base import GraphReads
 from kgqa.names import normalize_name
 from kgqa.retrieval.base import EntityNameSearcher
 
@@ -77,7 +77,7 @@ class LinkedEntity:
 class EntityLinker:
     def __init__(
         self,
-        store: GraphStore,
+        store: GraphReads,
         names: EntityNameSearcher | None = None,
         threshold: float = 0.8,
         max_ngram: int = 8,

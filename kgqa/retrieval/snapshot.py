@@ -1,8 +1,9 @@
 """The graph's relations and mentions held in memory between questions, per store version.
 
-A question's graph reads (k-hop facts, the pages and mentions the topic ranking and the
-sentence bridge look up, PageRank's mention edges) were a dozen small store queries: on the full
-2Wiki store the facts stage alone took 54 of 94 ms. ``GraphSnapshot`` reads the whole relation
+A question's graph reads (the entity keys its n-grams are looked up as, k-hop facts, the pages
+and mentions the topic ranking and the sentence bridge look up, PageRank's mention edges) were a
+dozen small store queries: on the full 2Wiki store the facts stage alone took 43-54 of 94-108 ms
+and linking 31. ``GraphSnapshot`` reads the whole relation
 and mention sets once per store version (``GraphStore.all_facts``, ``mention_counts``) and then
 answers the same reads from memory, with the store's exact results (contract test
 tests/integration/test_graph_contract.py). It is rebuilt on the first question after any
@@ -118,14 +119,16 @@ class _PerVersion(Generic[T]):
 
 
 class GraphSnapshot:
-    """``GraphReads`` over ``store``: relations and mentions from memory (see the module's
-    docstring), chunks, entities and relation weights from the store. ``max_rows`` bounds the
-    RELATES edges plus mentions copied (README "Retrieval latency" has the memory per row)."""
+    """``GraphReads`` over ``store``: relations, mentions and which entity keys exist from
+    memory (see the module's docstring); chunks, entities and relation weights from the store.
+    ``max_rows`` bounds the RELATES edges plus mentions copied (README "Retrieval latency" has
+    the memory per row)."""
 
     def __init__(self, store: GraphStore, fingerprint: StoreFingerprint, max_rows: int) -> None:
         self._store = store
         self._facts = _PerVersion(self._build_facts, fingerprint)
         self._mentions = _PerVersion(self._build_mentions, fingerprint)
+        self._keys = _PerVersion(self._build_keys, fingerprint)
         self._max_rows = max_rows
 
     # -- from memory -------------------------------------------------------------------------
@@ -154,6 +157,15 @@ class GraphSnapshot:
         if table is None:
             return self._store.topic_chunks(entity_ids)
         return table.topic_chunks(entity_ids)
+
+    def find_entities(self, keys: Sequence[str]) -> dict[str, list[Entity]]:
+        """The store's lookup for only the keys it holds: the linker asks every n-gram of the
+        question (~100 keys), of which a few exist."""
+        known = self._keys()
+        if known is None:
+            return self._store.find_entities(keys)
+        held = [k for k in dict.fromkeys(keys) if k in known]
+        return self._store.find_entities(held) if held else {}
 
     # -- from the store ----------------------------------------------------------------------
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
@@ -185,6 +197,9 @@ class GraphSnapshot:
             "graph snapshot: %d facts in %.2f s", len(table.facts), time.perf_counter() - started
         )
         return table
+
+    def _build_keys(self) -> frozenset[str] | None:
+        return frozenset(self._store.all_entity_keys()) if self._fits() else None
 
     def _build_mentions(self) -> MentionTable | None:
         if not self._fits():

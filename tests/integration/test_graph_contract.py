@@ -411,6 +411,9 @@ def test_the_snapshot_answers_every_read_as_the_store_does(graph_store) -> None:
             assert snapshot.topic_chunks(ids) == graph_store.topic_chunks(ids)
         assert snapshot.entity_chunk_edges() == graph_store.entity_chunk_edges()
         assert snapshot.chunk_entities(chunks) == graph_store.chunk_entities(chunks)
+        keys = ["marie curie", "mme curie", "curie", "nobel prize", "atlantis", "curie", "poland"]
+        assert snapshot.find_entities(keys) == graph_store.find_entities(keys)
+        assert snapshot.find_entities(["atlantis"]) == {}
 
     same_reads()
     assert snapshot.topic_chunks([WARSAW.id]) == {WARSAW.id: ["doc3#0"]}

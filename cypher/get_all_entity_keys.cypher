@@ -1,0 +1,2 @@
+MATCH (k:EntityKey)
+RETURN k.key AS key
