@@ -44,6 +44,8 @@ from kgqa.settings import Settings
 store, questions = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
 with KGQA.open(Settings(data_dir=store)) as kg:
     kg.retrieve("warm-up: where was Marie Curie born?")
+    if hasattr(kg, "warm_up"):  # codes with a graph snapshot hold it before timing
+        kg.warm_up()
     ms, top = [], []
     for q in questions:
         t0 = time.perf_counter()
@@ -126,9 +128,12 @@ def main() -> None:
     questions = [q["question"] for q in questions[: args.questions]]
     with KGQA.open(Settings(data_dir=args.store, graph=graph)) as kg:
         report = kg.ingest_documents(wiki2_documents(args.passages))
-        started = time.perf_counter()  # the first question loads what is held per store version
+        started = time.perf_counter()  # the first question loads models and indexes
         kg.retrieve("warm-up: where was Marie Curie born?")
         first_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()  # then what is held per store version: the snapshot
+        kg.warm_up()
+        hold_ms = (time.perf_counter() - started) * 1000
         kg.retrieve("warm-up: where was Marie Curie born?", dense_only=True)
         latencies: dict[str, list[float]] = {"full": [], "dense": []}
         stages: dict[str, list[float]] = {}
@@ -158,6 +163,7 @@ def main() -> None:
                 "relations": stats["relations"],
                 "ingested_now": report.documents_written,
                 "first_question_ms": round(first_ms, 1),
+                "warm_up_ms": round(hold_ms, 1),
                 "full_p50_ms": pct("full", 50),
                 "full_p95_ms": pct("full", 95),
                 "dense_p50_ms": pct("dense", 50),

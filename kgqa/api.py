@@ -198,6 +198,12 @@ class KGQA:
         return counts
 
     # -- questions ---------------------------------------------------------------------------
+    def warm_up(self, question: str = "Where was Marie Curie born?") -> None:
+        """Load the models and indexes and hold the store's graph in memory now, so the next
+        questions run at full speed (a server calls it at start; otherwise the first questions
+        load them). Example: ``kg.warm_up()``."""
+        self._retriever.warm_up(self._check_question(question))
+
     def retrieve(
         self,
         question: str,

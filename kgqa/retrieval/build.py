@@ -43,9 +43,10 @@ def build_retriever(
     """``keyword`` replaces the BM25 default (the Neo4j store's full-text index: wiring)."""
     r = settings.retrieval
     dense = FaissDenseSearch(vectors)
-    reads: GraphReads = (
-        GraphSnapshot(store, fingerprint, r.graph_snapshot_max_rows) if r.graph_snapshot else store
+    snapshot = (
+        GraphSnapshot(store, fingerprint, r.graph_snapshot_max_rows) if r.graph_snapshot else None
     )
+    reads: GraphReads = snapshot or store
     kb_space = embedders.space(KB_LANGUAGE)
     parts = RetrievalParts(
         linker=EntityLinker(
@@ -66,4 +67,6 @@ def build_retriever(
             examples=ExampleMatcher(settings.relation_examples_path, kb_space.queries),
         ),
     )
-    return GraphFusedRetriever(store, embedders, parts, r, reads=reads, fingerprint=fingerprint)
+    return GraphFusedRetriever(
+        store, embedders, parts, r, snapshot=snapshot, fingerprint=fingerprint
+    )

@@ -40,6 +40,7 @@ from kgqa.retrieval.kb import KbAnswer
 from kgqa.retrieval.linking import EntityLinker, LinkedEntity
 from kgqa.retrieval.pages import TopicPages
 from kgqa.retrieval.query import Query
+from kgqa.retrieval.snapshot import GraphSnapshot
 from kgqa.retrieval.store_state import StoreFingerprint
 from kgqa.settings import RetrievalSettings
 
@@ -107,17 +108,26 @@ class GraphFusedRetriever:
         embedders: Embedders,
         parts: RetrievalParts,
         settings: RetrievalSettings,
-        reads: GraphReads | None = None,
+        snapshot: GraphSnapshot | None = None,
         fingerprint: StoreFingerprint | None = None,
     ) -> None:
-        """``reads``: where the parts' per-question graph reads go (the store's snapshot);
-        ``fingerprint``: read once per question, so all parts see one store version."""
+        """``snapshot``: the store's graph held in memory, which the parts read through
+        (``build_retriever`` gives them the same one); ``fingerprint``: read once per question,
+        so all parts see one store version."""
         self._store = store
-        self._reads = reads or store
+        self._snapshot = snapshot
+        self._reads: GraphReads = snapshot or store
         self._embedders = embedders
         self._parts = parts
         self._settings = settings
         self._fingerprint = fingerprint
+
+    def warm_up(self, question: str) -> None:
+        """Load the models and indexes by retrieving ``question``, then hold the store's graph
+        in memory for its current version, so the next question runs at full speed."""
+        self.retrieve(question)
+        if self._snapshot is not None:
+            self._snapshot.hold()
 
     def link(self, text: str) -> list[LinkedEntity]:
         return self._parts.linker.link(text)

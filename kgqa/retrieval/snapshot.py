@@ -3,12 +3,16 @@
 A question's graph reads (the entity keys its n-grams are looked up as, k-hop facts, the pages
 and mentions the topic ranking and the sentence bridge look up, PageRank's mention edges) were a
 dozen small store queries: on the full 2Wiki store the facts stage alone took 43-54 of 94-108 ms
-and linking 31. ``GraphSnapshot`` reads the whole relation
-and mention sets once per store version (``GraphStore.all_facts``, ``mention_counts``) and then
+and linking 31. ``GraphSnapshot`` reads the whole relation and mention sets and the entity keys
+once per store version (``GraphStore.all_facts``, ``mention_counts``, ``all_entity_keys``) and
 answers the same reads from memory, with the store's exact results (contract test
-tests/integration/test_graph_contract.py). It is rebuilt on the first question after any
-process writes (the version is read once per question: ``StoreFingerprint.held``); a store
-larger than ``max_rows`` is never copied, its reads go to the store as before.
+tests/integration/test_graph_contract.py).
+
+After any process writes, the version moves (read once per question: ``StoreFingerprint.held``)
+and the tables are rebuilt in a background thread from the version's second question on; until
+they are ready, reads go to the store (same answers). So a write costs a server no stall, and a
+process that asks one question (``kgqa ask``) no build. A store with more rows than
+``max_rows`` is never copied: its reads go to the store as before.
 
 Example::
 
@@ -23,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kgqa.domain import Chunk, Entity, Fact
 from kgqa.graph.base import GraphStore
@@ -98,24 +102,73 @@ class MentionTable:
 
 
 class _PerVersion(Generic[T]):
-    """One value derived from the store, rebuilt when the store's version moves; ``None`` when
-    the store is over the size bound (then the caller reads the store)."""
+    """One value derived from the store for its current version; ``None`` while there is none
+    (then the caller reads the store, which gives the same answer).
 
-    def __init__(self, build: Callable[[], T | None], fingerprint: StoreFingerprint) -> None:
+    With ``background``, a version's value is built in a thread from the second ask of that
+    version on: a process that asks once (``kgqa ask``) never pays the build, and a server's
+    questions after a write read the store until the new value is ready instead of waiting for
+    it. Without, the first ask builds it (tests). ``now()`` builds it in the caller's thread.
+    ``None`` is also the value for a store over the size bound."""
+
+    def __init__(
+        self,
+        build: Callable[[], T | None],
+        fingerprint: StoreFingerprint,
+        background: bool,
+        name: str,
+    ) -> None:
         self._build = build
         self._fingerprint = fingerprint
+        self._background = background
+        self._name = name
         self._held: tuple[object, T | None] | None = None
-        self._lock = threading.Lock()
+        self._asked: object = None  # the version last asked for without a value
+        self._thread: threading.Thread | None = None
+        self._state_lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one build at a time
 
     def __call__(self) -> T | None:
-        version = self._fingerprint()  # read before the build: a later write rebuilds again
+        version = self._fingerprint()
         held = self._held
-        if held is None or held[0] != version:
-            with self._lock:
-                held = self._held
-                if held is None or held[0] != version:
-                    held = self._held = (version, self._build())
+        if held is not None and held[0] == version:
+            return held[1]
+        if not self._background:
+            return self.now(version)
+        with self._state_lock:
+            if self._asked == version and self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._build_in_thread, args=(version,), name=self._name, daemon=True
+                )
+                self._thread.start()
+            self._asked = version
+        return None
+
+    def now(self, version: object = None) -> T | None:
+        """The value for ``version`` (the store's current one by default), built here if no
+        build has made it yet."""
+        version = self._fingerprint() if version is None else version
+        with self._build_lock:
+            held = self._held
+            if held is None or held[0] != version:
+                # Read the version before the data: a write in between only rebuilds again.
+                held = self._held = (version, self._build())
         return held[1]
+
+    def wait(self) -> None:
+        """Until a background build under way has finished."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+
+    def _build_in_thread(self, version: object) -> None:
+        try:
+            self.now(version)
+        except Exception:  # questions keep reading the store; the next ask tries again
+            logger.warning("%s: building from the store failed", self._name, exc_info=True)
+        finally:
+            with self._state_lock:
+                self._thread = None
 
 
 class GraphSnapshot:
@@ -124,12 +177,30 @@ class GraphSnapshot:
     ``max_rows`` bounds the RELATES edges plus mentions copied (README "Retrieval latency" has
     the memory per row)."""
 
-    def __init__(self, store: GraphStore, fingerprint: StoreFingerprint, max_rows: int) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        fingerprint: StoreFingerprint,
+        max_rows: int,
+        background: bool = True,
+    ) -> None:
+        """``background``: build each version's tables in a thread, from the second question
+        on that version (see ``_PerVersion``); ``hold()`` builds them now."""
         self._store = store
-        self._facts = _PerVersion(self._build_facts, fingerprint)
-        self._mentions = _PerVersion(self._build_mentions, fingerprint)
-        self._keys = _PerVersion(self._build_keys, fingerprint)
         self._max_rows = max_rows
+        self._tables: tuple[_PerVersion[Any], ...] = (
+            _PerVersion(self._build_facts, fingerprint, background, "graph snapshot: facts"),
+            _PerVersion(self._build_mentions, fingerprint, background, "graph snapshot: mentions"),
+            _PerVersion(self._build_keys, fingerprint, background, "graph snapshot: keys"),
+        )
+        self._facts, self._mentions, self._keys = self._tables
+
+    def hold(self) -> None:
+        """Build the tables of the store's current version now (a server's warm-up), and
+        wait for any build under way."""
+        for table in self._tables:
+            table.now()
+            table.wait()
 
     # -- from memory -------------------------------------------------------------------------
     def relations_of(self, entity_ids: Sequence[str], limit_per_entity: int) -> list[Fact]:

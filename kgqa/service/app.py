@@ -84,8 +84,8 @@ def openapi_with_settings(app: FastAPI, settings: Settings) -> dict[str, Any]:
 
 
 def warm_up(kg: KGQA) -> None:
-    """Load the retrieval models (embedders, NER, indexes) by retrieving once."""
+    """Load the retrieval models (embedders, NER, indexes) and the graph snapshot."""
     try:
-        kg.retrieve(WARM_UP_QUESTION)
+        kg.warm_up(WARM_UP_QUESTION)
     except KGQAError as e:  # the service still starts; /readyz tells what is wrong
         logger.warning("warm-up retrieval failed: %s", e)

@@ -399,7 +399,8 @@ def test_the_snapshot_answers_every_read_as_the_store_does(graph_store) -> None:
     graph_store.write(doc1_batch())
     graph_store.write(doc2_batch())
     graph_store.write(kb_batch())
-    snapshot = GraphSnapshot(graph_store, StoreFingerprint(graph_store), max_rows=10_000)
+    fingerprint = StoreFingerprint(graph_store)
+    snapshot = GraphSnapshot(graph_store, fingerprint, max_rows=10_000, background=False)
     entities = [MARIE.id, PIERRE.id, WARSAW.id, POLAND.id, PARIS.id, NOBEL.id, entity_id("europe")]
     chunks = ["doc1#0", "doc1#1", "doc2#0", "doc2#1", "doc3#0", "nope"]
 
@@ -421,5 +422,5 @@ def test_the_snapshot_answers_every_read_as_the_store_does(graph_store) -> None:
     graph_store.delete_documents(["doc2"])
     same_reads()
     assert len(snapshot.relations_of([MARIE.id], 100)) == 2
-    over_bound = GraphSnapshot(graph_store, StoreFingerprint(graph_store), max_rows=1)
+    over_bound = GraphSnapshot(graph_store, fingerprint, max_rows=1, background=False)
     assert over_bound.relations_of(entities, 100) == graph_store.relations_of(entities, 100)

@@ -110,11 +110,17 @@ class _CountingStore:
         self.reads += 1
         return list(self.facts)
 
+    def mention_counts(self):
+        return [("e0", "d0#0", 1, 0)]
+
+    def all_entity_keys(self):
+        return ["e0"]
+
 
 def test_the_snapshot_is_read_once_per_store_version_and_once_per_question() -> None:
     store = _CountingStore()
     fingerprint = StoreFingerprint(store)  # type: ignore[arg-type]
-    snapshot = GraphSnapshot(store, fingerprint, max_rows=1_000)  # type: ignore[arg-type]
+    snapshot = GraphSnapshot(store, fingerprint, 1_000, background=False)  # type: ignore[arg-type]
     first = snapshot.relations_of(["e0"], 5)
     snapshot.relations_of(["e1"], 5)
     assert store.reads == 1
@@ -134,6 +140,39 @@ def test_a_store_over_the_bound_is_read_directly() -> None:
     store = _CountingStore()
     calls = []
     store.relations_of = lambda ids, limit: calls.append((ids, limit)) or []  # type: ignore[attr-defined]
-    snapshot = GraphSnapshot(store, StoreFingerprint(store), max_rows=5)  # type: ignore[arg-type]
+    snapshot = GraphSnapshot(store, StoreFingerprint(store), 5, background=False)  # type: ignore[arg-type]
     assert snapshot.relations_of(["e0"], 3) == []
     assert calls == [(["e0"], 3)] and store.reads == 0
+
+
+def test_a_background_build_starts_at_a_versions_second_question() -> None:
+    store = _CountingStore()
+    direct = []
+    store.relations_of = lambda ids, limit: direct.append(ids) or []  # type: ignore[attr-defined]
+    snapshot = GraphSnapshot(store, StoreFingerprint(store), 1_000)  # type: ignore[arg-type]
+    assert snapshot.relations_of(["e0"], 5) == []  # one question: the store answers, no build
+    assert store.reads == 0 and direct == [["e0"]]
+    snapshot.relations_of(["e0"], 5)  # the second starts the build
+    snapshot._facts.wait()
+    assert store.reads == 1
+    held = snapshot.relations_of(["e0"], 5)
+    assert held and len(direct) == 2  # now from memory
+    store.v += 1  # a write: the store answers again until the new version is built
+    assert snapshot.relations_of(["e0"], 5) == [] and len(direct) == 3
+    snapshot.hold()  # a server's warm-up builds it now
+    assert store.reads == 2 and snapshot.relations_of(["e0"], 5) == held
+
+
+def test_a_failed_background_build_leaves_the_store_answering() -> None:
+    store = _CountingStore()
+    store.relations_of = lambda ids, limit: ["from the store"]  # type: ignore[attr-defined]
+
+    def broken() -> list:
+        raise RuntimeError("connection lost")
+
+    store.all_facts = broken  # type: ignore[method-assign]
+    snapshot = GraphSnapshot(store, StoreFingerprint(store), 1_000)  # type: ignore[arg-type]
+    snapshot.relations_of(["e0"], 5)
+    snapshot.relations_of(["e0"], 5)
+    snapshot._facts.wait()
+    assert snapshot.relations_of(["e0"], 5) == ["from the store"]
