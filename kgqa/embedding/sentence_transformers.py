@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,31 @@ def resolve_model_dir(model: str) -> Path:
             "directory; set KGQA_MODELS__EMBEDDER to one"
         )
     return path
+
+
+# A question (or a few relation names) is embedded on one CPU thread: torch's intra-op threads
+# only wait on each other for so short an input, and far longer when other work holds a core.
+# MiniLM, 60 2Wiki questions one by one, 2 cores at load 4.5 (2026-12-07): p50 51-54 ms on 2
+# threads, 15-16 ms on 1 (tests/unit/test_embedder_threads.py checks the switch, not the
+# speed). Larger batches (ingest) keep torch's own setting.
+_ONE_THREAD_TEXTS = 8
+
+
+@contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    """torch's intra-op threads set to ``n`` for the block. The setting is the process's: a
+    batch that another thread runs meanwhile gets ``n`` too, which costs it speed, not results."""
+    import torch
+
+    before = torch.get_num_threads()
+    if before == n:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def pick_device(device: str) -> str:
@@ -90,13 +116,15 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        few = len(texts) <= _ONE_THREAD_TEXTS and self._model.device.type == "cpu"
+        with _torch_threads(1) if few else nullcontext():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed_with_spans(
