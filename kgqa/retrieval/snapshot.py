@@ -105,10 +105,11 @@ class _PerVersion(Generic[T]):
     """One value derived from the store for its current version; ``None`` while there is none
     (then the caller reads the store, which gives the same answer).
 
-    With ``background``, a version's value is built in a thread from the second ask of that
-    version on: a process that asks once (``kgqa ask``) never pays the build, and a server's
-    questions after a write read the store until the new value is ready instead of waiting for
-    it. Without, the first ask builds it (tests). ``now()`` builds it in the caller's thread.
+    With ``background``, a version's value is built in a thread from the second question that
+    asks for it (one question asks several times: each hop of the facts, say): a process that
+    asks once (``kgqa ask``) never pays the build, and a server's questions after a write read
+    the store until the new value is ready instead of waiting for it. Without, the first ask
+    builds it (tests). ``now()`` builds it in the caller's thread.
     ``None`` is also the value for a store over the size bound."""
 
     def __init__(
@@ -123,7 +124,8 @@ class _PerVersion(Generic[T]):
         self._background = background
         self._name = name
         self._held: tuple[object, T | None] | None = None
-        self._asked: object = None  # the version last asked for without a value
+        # (version, question) of the last ask without a value: a second question builds
+        self._asked: tuple[object, int | None] | None = None
         self._thread: threading.Thread | None = None
         self._state_lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time
@@ -135,13 +137,16 @@ class _PerVersion(Generic[T]):
             return held[1]
         if not self._background:
             return self.now(version)
+        question = self._fingerprint.question()  # None: each call outside a question counts
         with self._state_lock:
-            if self._asked == version and self._thread is None:
+            asked, self._asked = self._asked, (version, question)
+            again = asked is not None and asked[0] == version
+            other = asked is not None and (question is None or asked[1] != question)
+            if again and other and self._thread is None:
                 self._thread = threading.Thread(
                     target=self._build_in_thread, args=(version,), name=self._name, daemon=True
                 )
                 self._thread.start()
-            self._asked = version
         return None
 
     def now(self, version: object = None) -> T | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +21,16 @@ class StoreFingerprint:
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self._held = threading.local()  # per thread: a server answers questions concurrently
+        self._questions = itertools.count()
 
     def __call__(self) -> object:
         held = getattr(self._held, "version", None)
         return held if held is not None else self._store.version()
+
+    def question(self) -> int | None:
+        """A number for the question under way in this thread (inside ``held()``), new for each
+        question; None outside one."""
+        return getattr(self._held, "question", None)
 
     @contextmanager
     def held(self) -> Iterator[object]:
@@ -32,10 +39,11 @@ class StoreFingerprint:
             yield self._held.version
             return
         self._held.version = self._store.version()
+        self._held.question = next(self._questions)
         try:
             yield self._held.version
         finally:
-            self._held.version = None
+            self._held.version = self._held.question = None
 
     def bump(self) -> None:
         """Nothing to forget: the next call reads the store's version again."""

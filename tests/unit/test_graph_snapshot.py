@@ -176,3 +176,20 @@ def test_a_failed_background_build_leaves_the_store_answering() -> None:
     snapshot.relations_of(["e0"], 5)
     snapshot._facts.wait()
     assert snapshot.relations_of(["e0"], 5) == ["from the store"]
+
+
+def test_one_question_asking_many_times_starts_no_build() -> None:
+    """Each hop of the facts asks again; only another question's ask starts the build."""
+    store = _CountingStore()
+    store.relations_of = lambda ids, limit: []  # type: ignore[attr-defined]
+    fingerprint = StoreFingerprint(store)  # type: ignore[arg-type]
+    snapshot = GraphSnapshot(store, fingerprint, 1_000)  # type: ignore[arg-type]
+    with fingerprint.held():
+        for _hop in range(3):
+            snapshot.relations_of(["e0"], 5)
+    snapshot._facts.wait()
+    assert store.reads == 0
+    with fingerprint.held():
+        snapshot.relations_of(["e0"], 5)
+    snapshot._facts.wait()
+    assert store.reads == 1
