@@ -6,6 +6,7 @@ models load on first use, and nothing here reads the store.
 
 from __future__ import annotations
 
+from kgqa.embedding.base import WordVocabulary
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphStore
 from kgqa.relation_examples.match import ExampleMatcher
@@ -42,6 +43,7 @@ def build_retriever(
     r = settings.retrieval
     dense = FaissDenseSearch(vectors)
     kb_space = embedders.space(KB_LANGUAGE)
+    kb_words = kb_space.embedder
     parts = RetrievalParts(
         linker=EntityLinker(
             store, FaissEntityNameSearch(embedders, vectors), threshold=r.link_threshold
@@ -59,6 +61,7 @@ def build_retriever(
             kb_space.texts,
             enabled=HasKbRelations(store, fingerprint),
             examples=ExampleMatcher(settings.relation_examples_path, kb_space.queries),
+            vocabulary=kb_words.words if isinstance(kb_words, WordVocabulary) else None,
         ),
     )
     return GraphFusedRetriever(store, embedders, parts, r)

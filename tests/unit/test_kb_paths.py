@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from kgqa.domain import Entity, Fact
+from kgqa.errors import InputError
 from kgqa.graph.relation_paths import (
     StepCache,
     extend_walks,
@@ -25,7 +26,7 @@ from kgqa.graph.relation_paths import (
     walk_end_sets,
 )
 from kgqa.names import entity_id, normalize_name
-from kgqa.relation_examples.examples import RelationExample
+from kgqa.relation_examples.examples import RelationExample, read_examples
 from kgqa.relation_examples.learn import QaPair, learn_examples
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.kb import KbAnswerer
@@ -282,3 +283,23 @@ def test_pairs_of_one_wording_decide_its_path_together() -> None:
     assert examples == [RelationExample("what genre is [entity]", ("genre",), 3)]
     # "what kind is X" has one pair, split evenly between genre and tag: it teaches nothing.
     assert (report.learned, report.ambiguous) == (3, 1)
+
+
+def test_words_run_together_are_read_as_the_embedders_two_words() -> None:
+    # "starredmovies" is no word; read as "starred movies" it names the first hop again.
+    question = "who is listed as screenwriter of Sara Gilbert starredmovies"
+    words = frozenset(CONCEPTS) | {"who", "is", "listed", "as", "of"}
+    split = KbAnswerer(Triples(TRIPLES), embed, vocabulary=lambda: words)  # type: ignore[arg-type]
+    answers = split.answer(question, _linked("Sara Gilbert"))
+    assert answers[0].relations == ("starred_actors", "written_by")
+    # Read as written, the word explains nothing and the same path scores lower.
+    as_written = KbAnswerer(Triples(TRIPLES), embed)  # type: ignore[arg-type]
+    assert as_written.answer(question, _linked("Sara Gilbert"))[0].score < answers[0].score - 0.05
+
+
+def test_an_examples_direction_must_be_one_flag_per_relation(tmp_path: Path) -> None:
+    path = tmp_path / "examples.jsonl"
+    row = {"question": "who directed [entity]", "relations": ["directed_by"], "forward": [1]}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="forward"):
+        read_examples(path)
