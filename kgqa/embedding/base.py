@@ -36,3 +36,10 @@ class SpanEmbedder(Embedder, Protocol):
         mean-pooled from the token embeddings of that same forward pass ("late chunking": a
         sentence's vector sees its passage, and costs no second pass); None for a span that
         holds no token (cut off by the model's length limit)."""
+
+
+@runtime_checkable
+class WordVocabulary(Protocol):
+    def words(self) -> frozenset[str]:
+        """The whole words the model's tokenizer knows as one piece, lower case, letters only
+        (a WordPiece vocabulary's words, not its "##" continuations). Loads the model."""

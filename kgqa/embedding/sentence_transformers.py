@@ -85,6 +85,7 @@ class SentenceTransformerEmbedder:
         self._device = device
         self._batch_size = batch_size
         self._model: Any = None
+        self._words: frozenset[str] | None = None
         self._lock = threading.Lock()
         self.dim = 0
 
@@ -111,6 +112,15 @@ class SentenceTransformerEmbedder:
             self.dim = int(dim)
             self._model = model
             logger.info("embedder %s loaded on %s (dim %d)", self.name, device, self.dim)
+
+    def words(self) -> frozenset[str]:
+        """See ``WordVocabulary``: read once from the tokenizer."""
+        self.warm_up()
+        with self._lock:
+            if self._words is None:
+                vocab = self._model.tokenizer.get_vocab()
+                self._words = frozenset(w.lower() for w in vocab if w.isalpha())
+            return self._words
 
     def embed(self, texts: Sequence[str], kind: EmbedKind) -> np.ndarray:
         self.warm_up()

@@ -7,8 +7,11 @@ from the question's topic to its answers) or written by hand, one JSON object pe
 ``<data_dir>/relation_examples.jsonl``, the topic's mention written ``[entity]``:
 
     {"question": "what words describe [entity]", "relations": ["has_tags"], "count": 80}
+    {"question": "which films are about [entity]", "relations": ["has_tags"], "forward": [false]}
 
-``count`` (default 1) is how many pairs taught it. One wording may be learned for several paths
+``count`` (default 1) is how many pairs taught it; ``forward`` (optional) says, per relation,
+whether its hop goes from the KB's subject to its object, as the pairs walked it (without it the
+example fits the relations walked either way). One wording may be learned for several paths
 (a partial KB lacks a film's tags but its genre equals the gold tag), so an example weighs as
 its share of its wording's count. The KB answerer mixes into a path's score the best weighted
 cosine of its examples with the question (both with the mention removed: ``match``).
@@ -29,6 +32,11 @@ PLACEHOLDER = "[entity]"
 MENTION = "\x00"
 
 Key = tuple[str, ...]
+# Per hop, whether it is walked as the KB states the relation (subject to object).
+Forward = tuple[bool, ...]
+# A path as examples name it: its relations and, where learned, each hop's direction (None:
+# either way, as a hand-written example leaves it).
+PathKey = tuple[Key, Forward | None]
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,9 +44,19 @@ class RelationExample:
     question: str  # lower case, the topic's mention written PLACEHOLDER
     relations: Key
     count: int = 1  # how many question-answer pairs taught it
+    # Each hop's direction where learned: a title that is also a tag (MetaQA's "The Class")
+    # has tags walked forward and films tagged with it walked back, one relation both ways.
+    forward: Forward | None = None
+
+    @property
+    def path(self) -> PathKey:
+        return self.relations, self.forward
 
     def as_json(self) -> str:
-        row = {"question": self.question, "relations": list(self.relations), "count": self.count}
+        row: dict[str, object] = {"question": self.question, "relations": list(self.relations)}
+        if self.forward is not None:
+            row["forward"] = list(self.forward)
+        row["count"] = self.count
         return json.dumps(row, ensure_ascii=False)
 
 
@@ -85,11 +103,31 @@ def read_examples(path: Path) -> list[RelationExample]:
             count = row.get("count", 1)
             if not isinstance(count, int) or isinstance(count, bool) or count < 1:
                 raise InputError(f"{path}:{number}: 'count' must be a positive integer")
-            examples.append(RelationExample(question.strip().lower(), tuple(relations), count))
+            forward = row.get("forward")
+            if forward is not None and (
+                not isinstance(forward, list)
+                or len(forward) != len(relations)
+                or not all(isinstance(f, bool) for f in forward)
+            ):
+                raise InputError(
+                    f"{path}:{number}: 'forward' must be one true or false per relation"
+                )
+            examples.append(
+                RelationExample(
+                    question.strip().lower(),
+                    tuple(relations),
+                    count,
+                    tuple(forward) if forward is not None else None,
+                )
+            )
     return examples
 
 
 def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
     """Write ``examples`` (sorted) to ``path`` atomically: a crash leaves the old file whole."""
-    ordered = sorted(examples, key=lambda e: (e.relations, e.question))
+    ordered = sorted(examples, key=_order)
     write_atomically(path, "".join(e.as_json() + "\n" for e in ordered).encode("utf-8"))
+
+
+def _order(example: RelationExample) -> tuple[Key, Forward, str]:
+    return example.relations, example.forward or (), example.question

@@ -26,12 +26,11 @@ from pathlib import Path
 
 from kgqa.errors import InputError
 from kgqa.graph.base import GraphStore
-from kgqa.graph.relation_paths import EndSets, StepCache, walk_end_sets
+from kgqa.graph.relation_paths import EndSets, Hops, StepCache, walk_end_sets
 from kgqa.names import normalize_name
 from kgqa.relation_examples.examples import (
     MENTION,
     PLACEHOLDER,
-    Key,
     RelationExample,
     mark_mention,
 )
@@ -136,7 +135,7 @@ def learn_examples(
         raise InputError("max_hops must be at least 1")
     report = LearnReport(pairs=len(pairs))
     # Per wording, how many of its pairs each path fits best (tied paths each count).
-    taught: dict[str, Counter[Key]] = defaultdict(Counter)
+    taught: dict[str, Counter[Hops]] = defaultdict(Counter)
     pairs_of: Counter[str] = Counter()
     cache = StepCache(store, fanout, cache_entities)
     for at in range(0, len(pairs), _BATCH):
@@ -169,19 +168,23 @@ def learn_examples(
             report.ambiguous += pairs_of[wording]
             continue
         report.learned += pairs_of[wording]
-        examples += [RelationExample(wording, key, counts[key]) for key in kept]
-    return sorted(examples, key=lambda e: (e.relations, e.question)), report
+        examples += [
+            RelationExample(
+                wording,
+                tuple(r for r, _ in hops),
+                counts[hops],
+                tuple(forward for _, forward in hops),
+            )
+            for hops in kept
+        ]
+    return sorted(examples, key=lambda e: (e.relations, e.forward or (), e.question)), report
 
 
-def _best_fits(ends: EndSets, gold: set[str], min_f1: float) -> list[Key]:
-    """The relation sequences whose end entities match ``gold`` best, the shortest of those
-    (several where the answers do not tell them apart: a film whose genre is also its tag);
-    none when none reaches ``min_f1``."""
-    by_relations: dict[Key, set[str]] = defaultdict(set)
-    for hops, found in ends.items():
-        if found & gold:
-            by_relations[tuple(r for r, _ in hops)] |= found
-    fits = [(_f1(found, gold), key) for key, found in by_relations.items()]
+def _best_fits(ends: EndSets, gold: set[str], min_f1: float) -> list[Hops]:
+    """The hop sequences (relations and directions) whose end entities match ``gold`` best,
+    the shortest of those (several where the answers do not tell them apart: a film whose
+    genre is also its tag); none when none reaches ``min_f1``."""
+    fits = [(_f1(found, gold), hops) for hops, found in ends.items() if found & gold]
     best = max((f for f, _ in fits), default=0.0)
     if best < min_f1:
         return []
@@ -192,7 +195,7 @@ def _best_fits(ends: EndSets, gold: set[str], min_f1: float) -> list[Key]:
     return [key for key in tied if len(key) == shortest]
 
 
-def _kept_paths(counts: Counter[Key]) -> list[Key]:
+def _kept_paths(counts: Counter[Hops]) -> list[Hops]:
     """The paths a wording is learned for: the one most of its pairs fit best, and those
     nearly as many fit (a partial KB answers some pairs of "what words describe X" by the
     genre); none when two paths lead (the pairs do not tell them apart)."""

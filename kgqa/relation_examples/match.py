@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from kgqa.embedding.text_cache import EmbedTexts
-from kgqa.relation_examples.examples import Key, read_examples, unmarked
+from kgqa.relation_examples.examples import PathKey, read_examples, unmarked
 
 
 @dataclass(slots=True, frozen=True)
 class _Loaded:
     """The examples as matrices: one row per (path, wording), its vector and its weight."""
 
-    keys: list[Key]
+    keys: list[PathKey]
     vectors: np.ndarray
     key_of_row: np.ndarray
     weights: np.ndarray
@@ -34,9 +34,10 @@ class ExampleMatcher:
         self._stamp: tuple[float, int] | None = None
         self._loaded: _Loaded | None = None
 
-    def scores(self, question_vector: np.ndarray) -> dict[Key, float]:
-        """For each path with examples, the highest cosine of the (mention-free) question's
-        vector with one of its examples times the example's weight; empty without examples."""
+    def scores(self, question_vector: np.ndarray) -> dict[PathKey, float]:
+        """For each path with examples (its relations and, where learned, its hops'
+        directions), the highest cosine of the (mention-free) question's vector with one of
+        its examples times the example's weight; empty without examples."""
         loaded = self._load()
         if loaded is None:
             return {}
@@ -58,16 +59,16 @@ class ExampleMatcher:
             return self._loaded
 
     def _read(self) -> _Loaded | None:
-        counts: dict[tuple[Key, str], int] = {}
+        counts: dict[tuple[PathKey, str], int] = {}
         totals: dict[str, int] = {}
         for e in read_examples(self._path):
             text = unmarked(e.question)
-            counts[(e.relations, text)] = counts.get((e.relations, text), 0) + e.count
+            counts[(e.path, text)] = counts.get((e.path, text), 0) + e.count
             totals[text] = totals.get(text, 0) + e.count
         if not counts:
             return None
-        rows = sorted(counts)
-        keys = sorted({key for key, _ in rows})
+        rows = sorted(counts, key=lambda row: (_order(row[0]), row[1]))
+        keys = sorted({key for key, _ in rows}, key=_order)
         index = {key: i for i, key in enumerate(keys)}
         return _Loaded(
             keys=keys,
@@ -75,3 +76,8 @@ class ExampleMatcher:
             key_of_row=np.array([index[key] for key, _ in rows], dtype=np.int64),
             weights=np.array([counts[row] / totals[row[1]] for row in rows], dtype=np.float32),
         )
+
+
+def _order(path: PathKey) -> tuple[tuple[str, ...], bool, tuple[bool, ...]]:
+    relations, forward = path
+    return relations, forward is not None, forward or ()

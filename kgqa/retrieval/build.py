@@ -7,6 +7,7 @@ the in-memory ``GraphSnapshot`` unless ``retrieval.graph_snapshot`` is off.
 
 from __future__ import annotations
 
+from kgqa.embedding.base import WordVocabulary
 from kgqa.embedding.factory import Embedders
 from kgqa.graph.base import GraphReads, GraphStore
 from kgqa.relation_examples.match import ExampleMatcher
@@ -48,6 +49,7 @@ def build_retriever(
     )
     reads: GraphReads = snapshot or store
     kb_space = embedders.space(KB_LANGUAGE)
+    kb_words = kb_space.embedder
     parts = RetrievalParts(
         linker=EntityLinker(
             reads, FaissEntityNameSearch(embedders, vectors), threshold=r.link_threshold
@@ -65,6 +67,7 @@ def build_retriever(
             kb_space.texts,
             enabled=HasKbRelations(store, fingerprint),
             examples=ExampleMatcher(settings.relation_examples_path, kb_space.queries),
+            vocabulary=kb_words.words if isinstance(kb_words, WordVocabulary) else None,
         ),
     )
     return GraphFusedRetriever(

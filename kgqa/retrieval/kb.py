@@ -27,7 +27,7 @@ are expanded: the fan-out is bounded whatever the KB.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,20 +42,23 @@ from kgqa.graph.relation_paths import (
     start_walk,
     steps_by_entity,
 )
-from kgqa.relation_examples.examples import mark_mention, unmarked
+from kgqa.relation_examples.examples import Forward, PathKey, mark_mention, unmarked
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.graph import predicate_text
 from kgqa.retrieval.linking import LinkedEntity
 from kgqa.retrieval.path_alignment import (
+    ROLE_FRAME,
     AskedWords,
     alignment_scores,
     content_words,
     relation_texts,
+    split_run_together,
 )
 
 Key = tuple[str, ...]
-# A relation sequence and which of its hops turn against the one before (``path_alignment``).
-Shape = tuple[Key, tuple[bool, ...]]
+# A relation sequence, which of its hops turn against the one before (``path_alignment``) and
+# which go as the KB states the relation (relation examples learned with directions).
+Shape = tuple[Key, tuple[bool, ...], Forward]
 
 # Weight of the word alignment against the question's cosines with the path's text. The
 # cosines barely tell a path from the same path one hop longer ("spouse spouse" and "spouse
@@ -123,7 +126,12 @@ class KbAnswerer:
         examples: ExampleMatcher | None = None,
         beam: int = _BEAM,
         margin: float = _BEAM_MARGIN,
+        vocabulary: Callable[[], Container[str]] | None = None,
     ) -> None:
+        """``vocabulary``: the embedder's whole words (``WordVocabulary``), to read a question's
+        words run together ("X's fatherdead") as two (``split_run_together``); None reads
+        every word as written."""
+        self._vocabulary = vocabulary
         self._enabled = enabled
         self._examples = examples
         self._store = store
@@ -244,57 +252,78 @@ class KbAnswerer:
         sits closer to "starred actors")."""
         readings: dict[str, tuple[list[AskedWords], int, dict[str, int]]] = {}
         texts: list[str] = []
+        vocabulary = self._vocabulary() if self._vocabulary is not None else frozenset()
         for start in sorted(starts):
-            text = asked[start]
-            plain = unmarked(text)
+            plain = unmarked(asked[start])
+            text = split_run_together(asked[start], vocabulary)
             words = AskedWords.readings(text)
             content = " ".join(content_words(text)) or plain
             span_texts = sorted({span.text for reading in words for span in reading.spans})
+            nouns = sorted({s.text for reading in words for s in reading.spans if s.noun})
             at = len(texts)
-            readings[start] = (words, at, {t: at + 2 + i for i, t in enumerate(span_texts)})
-            texts += [plain, content, *span_texts]
-        keys = {key for key, _ in shapes}
+            rows = {t: at + 2 + i for i, t in enumerate(span_texts)}
+            # A noun span's role text is embedded too ("the heir of someone").
+            rows |= {_role(t): at + 2 + len(span_texts) + i for i, t in enumerate(nouns)}
+            readings[start] = (words, at, rows)
+            texts += [plain, content, *span_texts, *(_role(t) for t in nouns)]
+        keys = {key for key, _, _ in shapes}
         names = sorted({r for key in keys for r in key})
-        name_texts = {r: relation_texts(r) for r in names}
+        plain_texts = {r: relation_texts(r) for r in names}
+        # Each reading of a relation's name is also read as a role (``ROLE_FRAME``).
+        name_texts = {r: [*t, *(_role(x) for x in t)] for r, t in plain_texts.items()}
         path_texts = {k: " ".join(predicate_text(p) for p in k) for k in keys}
         paths = sorted(set(path_texts.values()))
         readable = [t for r in names for t in name_texts[r]]
         # One call for the question's texts, the relation names and the paths' texts.
         vectors = np.asarray(self._embed(texts + readable + paths))
         at_paths = len(texts) + len(readable)
-        relations, row = {}, len(texts)
+        relations, roles, row = {}, {}, len(texts)
         for r in names:
-            relations[r] = vectors[row : row + len(name_texts[r])]
-            row += len(name_texts[r])
+            n = len(plain_texts[r])
+            relations[r], roles[r] = vectors[row : row + n], vectors[row + n : row + 2 * n]
+            row += 2 * n
         path_vectors = dict(zip(paths, vectors[at_paths:], strict=True))
         w = _ALIGNMENT_WEIGHT
         by_turns: dict[tuple[bool, ...], list[Key]] = {}
-        for key, turns in shapes:
+        for key, turns in {(key, turns) for key, turns, _ in shapes}:
             by_turns.setdefault(turns, []).append(key)
+        for group in by_turns.values():
+            group.sort()
         scores: dict[str, dict[Shape, float]] = {}
         ahead: dict[str, dict[Shape, float]] = {}
         informed = False
         for start, (words, at, span_rows) in readings.items():
-            aligned = dict.fromkeys(shapes, -1.0)
+            aligned = {(k, turns): -1.0 for k, turns, _ in shapes}
             for reading in words:
                 spans = vectors[[span_rows[s.text] for s in reading.spans]]
+                framed = np.zeros_like(spans)
+                for i, s in enumerate(reading.spans):
+                    if s.noun:
+                        framed[i] = vectors[span_rows[_role(s.text)]]
                 for turns, group in by_turns.items():
                     marks = dict.fromkeys(group, turns)
-                    for k, v in alignment_scores(reading, spans, relations, group, marks).items():
+                    found = alignment_scores(
+                        reading, spans, relations, group, marks, (framed, roles)
+                    )
+                    for k, v in found.items():
                         aligned[(k, turns)] = max(aligned[(k, turns)], v)
             learned = self._examples.scores(vectors[at]) if self._examples else {}
             informed = informed or bool(learned)
             longer = _prefix_best(learned)
             scores[start], ahead[start] = {}, {}
             for shape in shapes:
-                k = shape[0]
+                k, turns, forward = shape
                 path = path_vectors[path_texts[k]]
                 whole, by_content = float(vectors[at] @ path), float(vectors[at + 1] @ path)
-                own = w * aligned[shape] + (1 - w) * (whole + by_content) / 2
-                score = _mixed(own, learned.get(k))
+                own = w * aligned[(k, turns)] + (1 - w) * (whole + by_content) / 2
+                score = _mixed(own, _example(learned, k, forward))
                 scores[start][shape] = score
-                ahead[start][shape] = max(score, _mixed(own, longer.get(k)))
+                ahead[start][shape] = max(score, _mixed(own, _example(longer, k, forward)))
         return scores, ahead, informed
+
+
+def _role(text: str) -> str:
+    return ROLE_FRAME.format(text)
 
 
 def _own(score: float, walk: Walk) -> float:
@@ -304,11 +333,18 @@ def _own(score: float, walk: Walk) -> float:
 
 
 def _shape(walk: Walk) -> Shape:
-    """The walk's relations and which of its hops turn against the direction of the one
-    before."""
+    """The walk's relations, which of its hops turn against the direction of the one before,
+    and which go forward."""
     hops = walk.hops
     turns = tuple(j > 0 and hops[j][1] != hops[j - 1][1] for j in range(len(hops)))
-    return walk.relations, turns
+    return walk.relations, turns, tuple(forward for _, forward in hops)
+
+
+def _example(learned: dict[PathKey, float], key: Key, forward: Forward) -> float | None:
+    """The best example score of the path: examples learned for its hops' directions, and
+    those that fit either direction (hand-written)."""
+    found = [s for s in (learned.get((key, forward)), learned.get((key, None))) if s is not None]
+    return max(found) if found else None
 
 
 def _mixed(own: float, example: float | None) -> float:
@@ -317,11 +353,11 @@ def _mixed(own: float, example: float | None) -> float:
     return (1 - _EXAMPLE_WEIGHT) * own + _EXAMPLE_WEIGHT * example
 
 
-def _prefix_best(learned: dict[Key, float]) -> dict[Key, float]:
-    """For each proper prefix of a key with examples, the best example score beyond it."""
-    best: dict[Key, float] = {}
-    for key, score in learned.items():
+def _prefix_best(learned: dict[PathKey, float]) -> dict[PathKey, float]:
+    """For each proper prefix of a path with examples, the best example score beyond it."""
+    best: dict[PathKey, float] = {}
+    for (key, forward), score in learned.items():
         for n in range(1, len(key)):
-            prefix = key[:n]
+            prefix = (key[:n], forward[:n] if forward is not None else None)
             best[prefix] = max(best.get(prefix, -1.0), score)
     return best

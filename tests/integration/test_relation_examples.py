@@ -82,10 +82,11 @@ def test_learning_finds_the_path_to_the_answers_and_counts_what_it_cannot(
 ) -> None:
     examples, report = learn_examples(films_parts.store, read_qa_pairs(_pairs(tmp_path)))
     assert set(examples) == {
-        RelationExample("which words describe film [entity]", ("has_tags",)),
-        RelationExample("what topics is [entity] about", ("has_tags",)),
-        RelationExample("what language is [entity] in", ("in_language",)),
-        RelationExample("who directed [entity]", ("directed_by",)),
+        # Each learned with its hop's direction: from the film, as the KB states them.
+        RelationExample("which words describe film [entity]", ("has_tags",), 1, (True,)),
+        RelationExample("what topics is [entity] about", ("has_tags",), 1, (True,)),
+        RelationExample("what language is [entity] in", ("in_language",), 1, (True,)),
+        RelationExample("who directed [entity]", ("directed_by",), 1, (True,)),
     }
     # Cencoroll's genre and its only tag are both "anime": the answers cannot tell them apart.
     assert report.as_dict() == {
@@ -103,7 +104,13 @@ def test_a_two_hop_example_when_no_single_relation_fits(films_parts: Components)
     examples, report = learn_examples(films_parts.store, [pair])
     assert report.learned == 1
     assert examples == [
-        RelationExample("what language are films by [entity] in", ("directed_by", "in_language"))
+        # From the director back to his films, then on to their language.
+        RelationExample(
+            "what language are films by [entity] in",
+            ("directed_by", "in_language"),
+            1,
+            (False, True),
+        )
     ]
 
 
@@ -128,6 +135,8 @@ def test_three_hop_examples_and_their_answer_sets(
         RelationExample(
             "which words describe the films that share directors with [entity]",
             ("directed_by", "directed_by", "has_tags"),
+            1,
+            (True, False, True),
         )
     ]
     pairs = tmp_path / "three.txt"
@@ -208,8 +217,8 @@ def test_a_wording_learned_for_two_paths_leans_to_the_one_most_pairs_taught(
     )
     films.learn_relations(pairs)
     assert set(read_examples(films.settings.relation_examples_path)) == {
-        RelationExample("what words describe [entity]", ("has_tags",), 1),
-        RelationExample("what words describe [entity]", ("has_genre",), 2),
+        RelationExample("what words describe [entity]", ("has_tags",), 1, (True,)),
+        RelationExample("what words describe [entity]", ("has_genre",), 2, (True,)),
     }
     # Each example weighs as its share of the wording (2/3 against 1/3); unweighted, both
     # would match fully and the relation names alone would pick has_tags.

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from kgqa.domain import Entity, Fact
+from kgqa.errors import InputError
 from kgqa.graph.relation_paths import (
     StepCache,
     extend_walks,
@@ -25,7 +26,7 @@ from kgqa.graph.relation_paths import (
     walk_end_sets,
 )
 from kgqa.names import entity_id, normalize_name
-from kgqa.relation_examples.examples import RelationExample
+from kgqa.relation_examples.examples import RelationExample, read_examples, write_examples
 from kgqa.relation_examples.learn import QaPair, learn_examples
 from kgqa.relation_examples.match import ExampleMatcher
 from kgqa.retrieval.kb import KbAnswerer
@@ -279,6 +280,56 @@ def test_pairs_of_one_wording_decide_its_path_together() -> None:
     pairs = [QaPair(f"what genre is f{i}", f"f{i}", (f"g{i}",)) for i in (1, 2, 3)]
     pairs.append(QaPair("what kind is f1", "f1", ("g1",)))
     examples, report = learn_examples(Triples(triples), pairs, max_hops=1)  # type: ignore[arg-type]
-    assert examples == [RelationExample("what genre is [entity]", ("genre",), 3)]
+    assert examples == [RelationExample("what genre is [entity]", ("genre",), 3, (True,))]
     # "what kind is X" has one pair, split evenly between genre and tag: it teaches nothing.
     assert (report.learned, report.ambiguous) == (3, 1)
+
+
+def test_words_run_together_are_read_as_the_embedders_two_words() -> None:
+    # "starredmovies" is no word; read as "starred movies" it names the first hop again.
+    question = "who is listed as screenwriter of Sara Gilbert starredmovies"
+    words = frozenset(CONCEPTS) | {"who", "is", "listed", "as", "of"}
+    split = KbAnswerer(Triples(TRIPLES), embed, vocabulary=lambda: words)  # type: ignore[arg-type]
+    answers = split.answer(question, _linked("Sara Gilbert"))
+    assert answers[0].relations == ("starred_actors", "written_by")
+    # Read as written, the word explains nothing and the same path scores lower.
+    as_written = KbAnswerer(Triples(TRIPLES), embed)  # type: ignore[arg-type]
+    assert as_written.answer(question, _linked("Sara Gilbert"))[0].score < answers[0].score - 0.05
+
+
+def test_examples_learn_which_way_a_relation_is_walked_and_answers_follow_it(
+    tmp_path: Path,
+) -> None:
+    # "The Class" is a film with tags and also a tag of other films (one node by name): the
+    # tags of the film are has_tags walked forward, the films tagged with it walked back.
+    triples = [("The Class", "has_tags", "french"), ("The Class", "has_tags", "cannes")]
+    triples += [("Heat", "has_tags", "crime"), ("Other School", "has_tags", "The Class")]
+    pairs = [QaPair("what words describe Heat", "Heat", ("crime",))]
+    examples, _ = learn_examples(Triples(triples), pairs, max_hops=1)  # type: ignore[arg-type]
+    assert [e.path for e in examples] == [(("has_tags",), (True,))]
+    path = tmp_path / "examples.jsonl"
+    write_examples(path, examples)
+    assert read_examples(path) == examples
+    assert json.loads(path.read_text(encoding="utf-8"))["forward"] == [True]
+    question = "what words describe The Class"
+    learned = KbAnswerer(Triples(triples), embed, examples=ExampleMatcher(path, embed))  # type: ignore[arg-type]
+    assert _best_set(learned.answer(question, _linked("The Class"))) == {"french", "cannes"}
+    # A hand-written example names no direction: both walks fit it and tie.
+    path.write_text(
+        json.dumps({"question": "what words describe [entity]", "relations": ["has_tags"]}) + "\n",
+        encoding="utf-8",
+    )
+    either = KbAnswerer(Triples(triples), embed, examples=ExampleMatcher(path, embed))  # type: ignore[arg-type]
+    assert _best_set(either.answer(question, _linked("The Class"))) == {
+        "french",
+        "cannes",
+        "Other School",
+    }
+
+
+def test_an_examples_direction_must_be_one_flag_per_relation(tmp_path: Path) -> None:
+    path = tmp_path / "examples.jsonl"
+    row = {"question": "who directed [entity]", "relations": ["directed_by"], "forward": [1]}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="forward"):
+        read_examples(path)

@@ -109,3 +109,13 @@ def test_a_nationality_is_a_weak_link_below_the_name_it_describes() -> None:
     assert list(scores) == ["e:gorbachev", "e:soviet"]  # still linked, but after
     # Below the topic ranking's weak-link bar (kgqa.retrieval.topic._WEAK_LINK = 0.5).
     assert scores["e:soviet"] < 0.5 <= scores["e:gorbachev"]
+
+
+def test_a_first_word_set_off_by_a_comma_is_a_topic_the_store_may_name() -> None:
+    promises = Entity("e:promises", "Promises", "KB", ["Promises"])
+    linker = EntityLinker(_Names([promises, *_NOISE]))  # type: ignore[arg-type]
+    linked = {le.entity.id for le in linker.link("Promises, when was it released")}
+    assert linked == {"e:promises"}
+    # Without the comma the capital is the sentence's, and the word no name.
+    assert not linker.link("Promises when was it released")
+    assert not linker.link("Based in which city is the company?")

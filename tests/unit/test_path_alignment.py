@@ -7,11 +7,13 @@ import pytest
 
 from kgqa.retrieval.path_alignment import (
     MENTION,
+    ROLE_FRAME,
     AskedWords,
     alignment_score,
     alignment_scores,
     content_words,
     relation_texts,
+    split_run_together,
 )
 
 
@@ -174,3 +176,62 @@ def test_the_name_of_a_thing_asks_for_the_thing_not_a_relation() -> None:
     assert asked.words == ("darling", "couple", "gender")
     # Elsewhere "name" is a word like any other.
     assert content_words(f"which name did {MENTION} use") == ["name", "use"]
+
+
+def test_a_word_after_a_possessive_an_article_or_of_stands_as_a_noun() -> None:
+    asked = AskedWords.read(f"what is {MENTION} 's heir working on")
+    nouns = {s.text: s.noun for s in asked.spans}
+    assert nouns["heir"] and not nouns["working"]
+    of = {s.text: s.noun for s in AskedWords.read(f"the heir of the dad of {MENTION}").spans}
+    assert of["heir"] and of["dad"]
+    assert not {s.text: s.noun for s in AskedWords.read(f"which films did {MENTION} direct").spans}[
+        "films"
+    ]
+    assert ROLE_FRAME.format("heir") == "the heir of someone"
+
+
+def test_a_noun_also_aligns_as_a_role_and_other_words_do_not() -> None:
+    # Bare, "heir" sits nearer parents; as roles, "the heir of someone" nearer children.
+    relations = {"parents": np.asarray([1.0, 0.0]), "children": np.asarray([0.0, 1.0])}
+    roles = {"parents": np.asarray([0.0, 1.0]), "children": np.asarray([1.0, 0.0])}
+    paths = [("parents",), ("children",)]
+    heir = AskedWords.read(f"{MENTION} 's heir")
+    spans, framed = np.asarray([[0.6, 0.5]]), np.asarray([[0.9, 0.2]])
+    plain = alignment_scores(heir, spans, relations, paths)
+    assert plain[("parents",)] > plain[("children",)]
+    as_role = alignment_scores(heir, spans, relations, paths, None, (framed, roles))
+    assert as_role[("children",)] > as_role[("parents",)]
+    # The frame reorders but lifts nothing above the best plain match (a shorter path would
+    # gain by it).
+    assert as_role[("children",)] <= plain[("parents",)]
+    # Scored alone, a path is scored as among others: the level is set over every relation.
+    alone = alignment_scores(heir, spans, relations, [("children",)], None, (framed, roles))
+    assert alone[("children",)] == pytest.approx(as_role[("children",)])
+    # The same word where no noun stands is compared bare only.
+    verb = AskedWords.read(f"{MENTION} heir")
+    assert not verb.spans[0].noun
+    assert alignment_scores(verb, spans, relations, paths, None, (framed, roles)) == plain
+
+
+def test_a_word_the_vocabulary_lacks_is_read_as_two_it_knows() -> None:
+    vocabulary = {"father", "dead", "fat", "grand", "sex", "the", "what", "made"}
+    assert split_run_together(f"what made the {MENTION} s fatherdead", vocabulary) == (
+        f"what made the {MENTION} s father dead"
+    )
+    assert split_run_together("grandsex", vocabulary) == "grand sex"
+    # Known words, words with no two-word reading, and parts under three letters stay.
+    assert split_run_together("father fathers deadx", vocabulary) == "father fathers deadx"
+    assert split_run_together("sexdead", {"se", "xdead", "sex", "dead"}) == "sex dead"
+
+
+def test_a_do_support_clause_must_be_explained_by_the_last_relation() -> None:
+    # "what does X's husband do": the husband is the clause's subject, never its answer, so a
+    # path stopping at him scores what its one relation scores against the clause.
+    [asked] = AskedWords.readings(f"what does {MENTION} 's husband do")
+    assert asked.clause_last
+    table = {"husband": {"spouse": 0.9}, "what does it do": {"profession": 0.2, "spouse": 0.1}}
+    stopped = alignment_score(asked, _sims(asked, table, ["spouse"]))
+    whole = alignment_score(asked, _sims(asked, table, ["spouse", "profession"]))
+    assert stopped == pytest.approx(0.1 * (0.3 + 0.7 / 2))
+    assert whole > stopped
+    assert not AskedWords.read(f"what is {MENTION} 's husband").clause_last
