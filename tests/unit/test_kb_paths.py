@@ -333,3 +333,23 @@ def test_an_examples_direction_must_be_one_flag_per_relation(tmp_path: Path) -> 
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="forward"):
         read_examples(path)
+
+
+def test_a_walk_is_read_as_its_relations_each_named_once() -> None:
+    # "the husband of Ann's wife's darling": the question's cosines with "spouse spouse" and
+    # "spouse spouse spouse" differ only by how MiniLM dilutes a repeated word, which favoured
+    # the shorter walk (PathQuestion PQ-3H, 2026-12-07: 32 misses of this one shape). How many
+    # times a relation is walked is the word alignment's to say; the cosines read each once.
+    chain = [("Ann", "spouse", "Bob"), ("Bob", "spouse", "Cid"), ("Cid", "spouse", "Dee")]
+    seen: list[str] = []
+
+    def spy(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return embed([re.sub(r"husband|wife|partner", "spouse", t) for t in texts])
+
+    answers = KbAnswerer(Triples(chain), spy).answer(  # type: ignore[arg-type]
+        "the husband of Ann's wife's partner?", _linked("Ann")
+    )
+    assert answers[0].relations == ("spouse", "spouse", "spouse")
+    assert "spouse" in seen
+    assert not [t for t in seen if t.startswith("spouse spouse")]

@@ -215,13 +215,14 @@ def test_a_noun_also_aligns_as_a_role_and_other_words_do_not() -> None:
 
 def test_a_word_the_vocabulary_lacks_is_read_as_two_it_knows() -> None:
     vocabulary = {"father", "dead", "fat", "grand", "sex", "the", "what", "made"}
-    assert split_run_together(f"what made the {MENTION} s fatherdead", vocabulary) == (
-        f"what made the {MENTION} s father dead"
-    )
-    assert split_run_together("grandsex", vocabulary) == "grand sex"
+    split = split_run_together(f"what made the {MENTION} s fatherdead", vocabulary)
+    assert AskedWords.read(split).words == ("father", "dead", "made")
     # Known words, words with no two-word reading, and parts under three letters stay.
     assert split_run_together("father fathers deadx", vocabulary) == "father fathers deadx"
-    assert split_run_together("sexdead", {"se", "xdead", "sex", "dead"}) == "sex dead"
+    assert AskedWords.read(split_run_together("sexdead", {"se", "xdead", "sex", "dead"})).words == (
+        "sex",
+        "dead",
+    )
 
 
 def test_a_do_support_clause_must_be_explained_by_the_last_relation() -> None:
@@ -235,3 +236,20 @@ def test_a_do_support_clause_must_be_explained_by_the_last_relation() -> None:
     assert stopped == pytest.approx(0.1 * (0.3 + 0.7 / 2))
     assert whole > stopped
     assert not AskedWords.read(f"what is {MENTION} 's husband").clause_last
+
+
+def test_a_grand_compound_is_one_generation_more_and_its_parts_keep_their_order() -> None:
+    vocabulary = {"sex", "son", "daughter", "the", "of"}
+    # Out of the vocabulary or in it, "grand-" is read as a generation step before its head.
+    for question, words in [
+        (f"the grandsex of {MENTION} s daughter", ("daughter", "generation", "sex")),
+        (f"the grandson of {MENTION}", ("generation", "son")),
+        (f"{MENTION} s grandson", ("generation", "son")),
+    ]:
+        assert AskedWords.read(split_run_together(question, vocabulary)).words == words
+    # Read right to left before the mention, a compound still names its parts left to right.
+    split = split_run_together(f"the sexdaughter of {MENTION}", vocabulary)
+    assert AskedWords.read(split).words == ("sex", "daughter")
+    assert AskedWords.read(f"the sex daughter of {MENTION}").words == ("daughter", "sex")
+    # A head under three letters, or none the vocabulary knows, is no compound of "grand".
+    assert split_run_together("grandeur grandma", vocabulary) == "grandeur grandma"
