@@ -199,6 +199,8 @@ class GraphSnapshot:
             _PerVersion(self._build_keys, fingerprint, background, "graph snapshot: keys"),
         )
         self._facts, self._mentions, self._keys = self._tables
+        # Whether the store fits ``max_rows``: counted once per version for the three tables.
+        self._fits = _PerVersion(self._measure_fits, fingerprint, False, "graph snapshot: size")
 
     def hold(self) -> None:
         """Build the tables of the store's current version now (a server's warm-up), and
@@ -256,7 +258,7 @@ class GraphSnapshot:
         return self._store.entity_entity_edges(entity_ids)
 
     # -- building ----------------------------------------------------------------------------
-    def _fits(self) -> bool:
+    def _measure_fits(self) -> bool:
         stats = self._store.stats()
         rows = stats.relations + stats.mentions
         if rows > self._max_rows:
@@ -265,26 +267,31 @@ class GraphSnapshot:
         return True
 
     def _build_facts(self) -> FactTable | None:
-        if not self._fits():
-            return None
-        started = time.perf_counter()
-        table = FactTable.of(self._store.all_facts())
-        logger.info(
-            "graph snapshot: %d facts in %.2f s", len(table.facts), time.perf_counter() - started
-        )
-        return table
+        return self._timed("facts", lambda: FactTable.of(self._store.all_facts()), _facts)
 
     def _build_keys(self) -> frozenset[str] | None:
-        return frozenset(self._store.all_entity_keys()) if self._fits() else None
+        return self._timed("entity keys", lambda: frozenset(self._store.all_entity_keys()), len)
 
     def _build_mentions(self) -> MentionTable | None:
+        return self._timed(
+            "mention pairs", lambda: MentionTable.of(self._store.mention_counts()), _edges
+        )
+
+    def _timed(self, what: str, build: Callable[[], T], size: Callable[[T], int]) -> T | None:
+        """``build()`` where the store fits the bound (measured once per version), logged."""
         if not self._fits():
             return None
         started = time.perf_counter()
-        table = MentionTable.of(self._store.mention_counts())
+        value = build()
         logger.info(
-            "graph snapshot: %d mention pairs in %.2f s",
-            len(table.edges),
-            time.perf_counter() - started,
+            "graph snapshot: %d %s in %.2f s", size(value), what, time.perf_counter() - started
         )
-        return table
+        return value
+
+
+def _facts(table: FactTable) -> int:
+    return len(table.facts)
+
+
+def _edges(table: MentionTable) -> int:
+    return len(table.edges)

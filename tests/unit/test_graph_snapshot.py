@@ -97,6 +97,7 @@ class _CountingStore:
             0,
             aggregate_facts(_rows(random.Random(1), 30), [f"e{i}" for i in range(12)], 99),
         )
+        self.counted = 0  # stats() calls
 
     def version(self) -> int:
         return self.v
@@ -104,6 +105,7 @@ class _CountingStore:
     def stats(self):
         from kgqa.graph.base import GraphStats
 
+        self.counted += 1
         return GraphStats(1, 1, 12, len(self.facts), 0)
 
     def all_facts(self):
@@ -134,6 +136,16 @@ def test_the_snapshot_is_read_once_per_store_version_and_once_per_question() -> 
     assert store.reads == 2 and second != first
     snapshot.relations_of(["e0"], 5)
     assert store.reads == 3
+
+
+def test_the_size_bound_is_counted_once_per_version_for_all_tables() -> None:
+    store = _CountingStore()
+    snapshot = GraphSnapshot(store, StoreFingerprint(store), 1_000, background=False)  # type: ignore[arg-type]
+    snapshot.hold()
+    assert store.counted == 1  # facts, mentions and keys built on one count
+    store.v += 1
+    snapshot.hold()
+    assert store.counted == 2
 
 
 def test_a_store_over_the_bound_is_read_directly() -> None:
