@@ -485,10 +485,7 @@ def evaluate(
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
     print_report(report, out)
-    if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-        err.print(f"report written to {json_path}")
+    _write_report(report, json_path)
 
 
 def _eval_facts(
@@ -509,6 +506,10 @@ def _eval_facts(
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from e
     print_facts_report(report, out)
+    _write_report(report, json_path)
+
+
+def _write_report(report: dict, json_path: Path | None) -> None:
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
