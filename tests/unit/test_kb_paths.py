@@ -353,3 +353,9 @@ def test_a_walk_is_read_as_its_relations_each_named_once() -> None:
     assert answers[0].relations == ("spouse", "spouse", "spouse")
     assert "spouse" in seen
     assert not [t for t in seen if t.startswith("spouse spouse")]
+    # A turn is named again: walked back, the relation reaches other things (siblings).
+    seen.clear()
+    question = "the director of Talk to Her also directed which films"
+    answers = KbAnswerer(Triples(TRIPLES), spy).answer(question, _linked("Talk to Her"))  # type: ignore[arg-type]
+    assert answers[0].relations == ("directed_by", "directed_by")
+    assert "directed by directed by" in seen
