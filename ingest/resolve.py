@@ -136,15 +136,17 @@ class EntityResolver:
         no entity has the plain name, the qualified one takes it as an alias, so a later
         batch's "George Pearson" finds it. A plain name that two qualified entities share
         ("George Pearson (footballer)" too) joins neither. Returns entity id -> alias to add."""
-        plain_of = {k: p for k, s in surfaces.items() if (p := qualified_plain(s))}
-        by_plain: dict[str, set[str]] = {}  # plain key -> ids of the batch's qualified names
-        for key, plain in plain_of.items():
-            by_plain.setdefault(normalize_name(plain), set()).add(ids[key])
+        # plain key -> the batch's qualified names that have it, as (key, plain name)
+        members: dict[str, list[tuple[str, str]]] = {}
+        for key, surface in surfaces.items():
+            if plain := qualified_plain(surface):
+                members.setdefault(normalize_name(plain), []).append((key, plain))
         stored: dict[str, list[Entity]] = {}
-        if by_plain and self._lookup is not None:
-            stored = self._lookup(sorted(by_plain))
+        if members and self._lookup is not None:
+            stored = self._lookup(sorted(members))
         aliases: dict[str, str] = {}
-        for plain_key, qualified_ids in by_plain.items():
+        for plain_key, named in members.items():
+            qualified_ids = {ids[key] for key, _ in named}
             holders = stored.get(plain_key, [])
             others = {e.id for e in holders if _is_qualified(e, plain_key)} - qualified_ids
             if len(qualified_ids) > 1 or others:
@@ -152,13 +154,10 @@ class EntityResolver:
             (qualified_id,) = qualified_ids
             target = ids.get(plain_key) or min((e.id for e in holders), default=None)
             if target is None:
-                aliases[qualified_id] = next(
-                    p for k, p in plain_of.items() if normalize_name(p) == plain_key
-                )
+                aliases[qualified_id] = named[0][1]
                 continue
-            for key, plain in plain_of.items():
-                if normalize_name(plain) == plain_key:
-                    ids[key] = self._known[key] = target
+            for key, _ in named:
+                ids[key] = self._known[key] = target
         return aliases
 
     def _assign(self, surfaces: dict[str, str], types: dict[str, Counter[str]]) -> dict[str, str]:
