@@ -95,8 +95,17 @@ class Neo4jVectorIndex:
         if k <= 0 or len(vectors) == 0:
             return found
         # All query vectors in one round trip (the resolver asks for hundreds of names at once).
+        # The index finds the candidates; their scores are the exact cosines of the stored
+        # vectors. Neo4j 5.26 scores quantised vectors by default, and those scores move by
+        # ~0.001-0.002 with how the index's segments happened to be built: a name 0.9218 from
+        # a known one (resolver threshold 0.92) scored 0.9206 in one run, and entity resolution
+        # then depended on timing (a crashed-and-resumed ingest differed from a clean one).
         rows = self._store.read_query(
-            "search_vectors", index=self.index_name, k=k, vectors=vectors.tolist()
+            "search_vectors",
+            index=self.index_name,
+            k=k,
+            vectors=vectors.tolist(),
+            property=self._target.property,
         )
         for i, node_id, score in rows:
             found[int(i)].append((str(node_id), _cosine(score)))

@@ -25,9 +25,10 @@ from tests.integration.test_graph_contract import MARIE, POLAND, WARSAW, doc1_ba
 pytestmark = pytest.mark.integration
 
 SPACE = "test-model-v1"
-# Neo4j quantises vectors to int8 in its HNSW index (5.26 default): scores agree with the exact
-# cosine to about 0.005 on these 4-d vectors; FAISS is exact.
-TOLERANCE = 0.02
+# Neo4j quantises vectors to int8 in its HNSW index (5.26 default), whose own scores agree with
+# the exact cosine to about 0.005 on these 4-d vectors; the store rescores the candidates it
+# finds exactly (``Neo4jVectorIndex.search``), so both backends report the cosine itself.
+TOLERANCE = 1e-5
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -77,8 +78,9 @@ def test_search_returns_cosine_nearest_first(graph_store, vectors) -> None:
     index = vectors.passages(SPACE, 4)
     [hits] = index.search(unit(1, 0.1, 0, 0)[None, :], k=3)
     assert [i for i, _ in hits[:2]] == ["doc1#0", "doc1#1"]
-    expected = float(unit(1, 0.1, 0, 0) @ CHUNK_VECTORS["doc1#0"])
-    assert hits[0][1] == pytest.approx(expected, abs=TOLERANCE)
+    for hit, chunk in zip(hits[:2], ("doc1#0", "doc1#1"), strict=True):
+        expected = float(unit(1, 0.1, 0, 0) @ CHUNK_VECTORS[chunk])
+        assert hit[1] == pytest.approx(expected, abs=TOLERANCE)
     assert len(index) == 4
     assert index.search(unit(1, 0, 0, 0), k=0) == [[]]
     two = index.search(np.vstack([unit(0, 0, 1, 0), unit(0, 0, 0, 1)]), k=1)
