@@ -125,9 +125,16 @@ def read_examples(path: Path) -> list[RelationExample]:
 
 def write_examples(path: Path, examples: Sequence[RelationExample]) -> None:
     """Write ``examples`` (sorted) to ``path`` atomically: a crash leaves the old file whole."""
-    ordered = sorted(examples, key=_order)
+    ordered = sorted(examples, key=example_order)
     write_atomically(path, "".join(e.as_json() + "\n" for e in ordered).encode("utf-8"))
 
 
-def _order(example: RelationExample) -> tuple[Key, Forward, str]:
-    return example.relations, example.forward or (), example.question
+def path_order(path: PathKey) -> tuple[Key, bool, Forward]:
+    """A sort key for paths: by relations, a path of either direction before learned ones."""
+    relations, forward = path
+    return relations, forward is not None, forward or ()
+
+
+def example_order(example: RelationExample) -> tuple[tuple[Key, bool, Forward], str]:
+    """The order examples are written and learned in: by path, then wording."""
+    return path_order(example.path), example.question

@@ -32,6 +32,7 @@ from kgqa.relation_examples.examples import (
     MENTION,
     PLACEHOLDER,
     RelationExample,
+    example_order,
     mark_mention,
 )
 
@@ -177,7 +178,7 @@ def learn_examples(
             )
             for hops in kept
         ]
-    return sorted(examples, key=lambda e: (e.relations, e.forward or (), e.question)), report
+    return sorted(examples, key=example_order), report
 
 
 def _best_fits(ends: EndSets, gold: set[str], min_f1: float) -> list[Hops]:

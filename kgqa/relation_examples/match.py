@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from kgqa.embedding.text_cache import EmbedTexts
-from kgqa.relation_examples.examples import PathKey, read_examples, unmarked
+from kgqa.relation_examples.examples import PathKey, path_order, read_examples, unmarked
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,8 +67,8 @@ class ExampleMatcher:
             totals[text] = totals.get(text, 0) + e.count
         if not counts:
             return None
-        rows = sorted(counts, key=lambda row: (_order(row[0]), row[1]))
-        keys = sorted({key for key, _ in rows}, key=_order)
+        rows = sorted(counts, key=lambda row: (path_order(row[0]), row[1]))
+        keys = sorted({key for key, _ in rows}, key=path_order)
         index = {key: i for i, key in enumerate(keys)}
         return _Loaded(
             keys=keys,
@@ -76,8 +76,3 @@ class ExampleMatcher:
             key_of_row=np.array([index[key] for key, _ in rows], dtype=np.int64),
             weights=np.array([counts[row] / totals[row[1]] for row in rows], dtype=np.float32),
         )
-
-
-def _order(path: PathKey) -> tuple[tuple[str, ...], bool, tuple[bool, ...]]:
-    relations, forward = path
-    return relations, forward is not None, forward or ()
