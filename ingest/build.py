@@ -50,10 +50,12 @@ def build_stages(settings: Settings, embedders: Embedders) -> DocumentStages:
 
         return SpacyEntityExtractor(settings.models.ner_en, ing.ner_batch_size, ing.ner_processes)
 
-    # Neo4j keeps no sentence vectors (kgqa.vectors.neo4j): its read path embeds them.
-    sentence_vectors = ing.sentence_vectors and settings.graph.backend != "neo4j"
     return DocumentStages(
-        chunker, extractor, embedders.for_language, sentence_vectors, ing.sentence_vectors_pooled
+        chunker,
+        extractor,
+        embedders.for_language,
+        ing.sentence_vectors,
+        ing.sentence_vectors_pooled,
     )
 
 

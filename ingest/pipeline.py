@@ -42,7 +42,11 @@ from kgqa.errors import GraphWriteConflict
 from kgqa.graph.base import GraphStore, RemovedIds
 from kgqa.language import detect_language
 from kgqa.vectors.base import VectorIndex, VectorStore
-from kgqa.vectors.sentences import embed_passages_and_sentences, sentence_ids_of
+from kgqa.vectors.sentences import (
+    embed_passages_and_sentences,
+    sentence_chunk_id,
+    sentence_ids_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +263,7 @@ class IngestPipeline:
             index.remove([i for i in index.ids() if i not in entities])
             have_entities.update(index.ids())
         for index in self._vectors.all_sentence_indexes():  # a missing one is embedded on use
-            index.remove([i for i in index.ids() if i.rpartition("#s")[0] not in chunks])
+            index.remove([i for i in index.ids() if sentence_chunk_id(i) not in chunks])
         self._embed_missing_chunks([c for i, c in chunks.items() if i not in have_chunks])
         missing: dict[str, list[Entity]] = {}
         for i, e in entities.items():

@@ -4,6 +4,9 @@ The write path embeds a batch, hands the vectors to the vector index (``add``), 
 batch to the graph. On Neo4j the vectors are node properties under a vector index, so the index's
 ``add`` stages them here and ``Neo4jGraphStore.write`` sets them in the batch's own transaction:
 the graph and its vectors commit together or not at all, and no journal is needed.
+
+Each staged vector has an owner, the chunk or entity whose write carries it: a passage's or an
+entity's own node, or for a ``Sentence`` (a node of its own, made with its vector) its chunk.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-VectorLabel = Literal["Chunk", "Entity"]
+VectorLabel = Literal["Chunk", "Entity", "Sentence"]
+# The label of the node whose write carries a vector of each label (see the module doc).
+_OWNER_LABEL: dict[str, str] = {"Chunk": "Chunk", "Entity": "Entity", "Sentence": "Chunk"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -33,13 +38,24 @@ class StagedVectors:
     Taken = list[tuple[VectorTarget, list[dict[str, Any]]]]
 
     def __init__(self) -> None:
-        self._pending: dict[VectorTarget, dict[str, list[float]]] = {}
+        self._pending: dict[VectorTarget, dict[str, _Staged]] = {}
         self._lock = threading.Lock()
 
-    def stage(self, target: VectorTarget, ids: Sequence[str], vectors: np.ndarray) -> None:
+    def stage(
+        self,
+        target: VectorTarget,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        owners: Sequence[str] | None = None,
+    ) -> None:
+        """Stage ``vectors`` for ``ids``, each written with its owner's node (``owners``,
+        default the ids themselves)."""
         rows = np.asarray(vectors, dtype=np.float32).tolist()
+        staged = [
+            _Staged(v, o) for v, o in zip(rows, ids if owners is None else owners, strict=True)
+        ]
         with self._lock:
-            self._pending.setdefault(target, {}).update(zip(ids, rows, strict=True))
+            self._pending.setdefault(target, {}).update(zip(ids, staged, strict=True))
 
     def discard(self, target: VectorTarget, ids: Iterable[str]) -> None:
         with self._lock:
@@ -57,16 +73,27 @@ class StagedVectors:
         taken: StagedVectors.Taken = []
         with self._lock:
             for target, pending in self._pending.items():
-                ids = [i for i in pending if i in wanted[target.label]]
+                owners = wanted[_OWNER_LABEL[target.label]]
+                ids = [i for i, staged in pending.items() if staged.owner in owners]
                 if ids:
-                    taken.append((target, [{"id": i, "vector": pending.pop(i)} for i in ids]))
+                    taken.append((target, [_row(i, pending.pop(i)) for i in ids]))
         return taken
 
     def take_all(self) -> Taken:
         with self._lock:
             pending, self._pending = self._pending, {}
         return [
-            (target, [{"id": i, "vector": v} for i, v in rows.items()])
+            (target, [_row(i, staged) for i, staged in rows.items()])
             for target, rows in pending.items()
             if rows
         ]
+
+
+class _Staged(NamedTuple):
+    vector: list[float]
+    owner: str
+
+
+def _row(node_id: str, staged: _Staged) -> dict[str, Any]:
+    """A row of the ``set_<label>_vectors`` statements."""
+    return {"id": node_id, "vector": staged.vector, "owner": staged.owner}

@@ -52,6 +52,9 @@ class VectorIndex(Protocol):
     def ids(self) -> list[str]:
         """Every id with a vector."""
 
+    def ids_starting_with(self, prefixes: Sequence[str]) -> list[str]:
+        """The ids with a vector that start with one of ``prefixes`` (a chunk's sentences)."""
+
     def missing(self, ids: Sequence[str]) -> list[str]:
         """Those of ``ids`` without a vector, in their order (one query, not one per id)."""
 

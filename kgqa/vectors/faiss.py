@@ -58,6 +58,13 @@ class FaissVectorIndex:
         with self._lock:
             return list(self._labels)
 
+    def ids_starting_with(self, prefixes: Sequence[str]) -> list[str]:
+        if not prefixes:
+            return []
+        wanted = tuple(prefixes)
+        with self._lock:
+            return [i for i in self._labels if i.startswith(wanted)]
+
     def missing(self, ids: Sequence[str]) -> list[str]:
         with self._lock:
             return [i for i in ids if i not in self._labels]

@@ -3,6 +3,11 @@ the ``Chunk`` or ``Entity`` nodes, so every replica and ingest worker sees the s
 a batch's vectors commit in the transaction that writes its nodes (see
 ``kgqa.graph.staged_vectors``).
 
+Sentence vectors (``kgqa.vectors.sentences``) are ``Sentence`` nodes, one per distinct sentence
+of a chunk, keyed by the sentence id and written with their chunk; deleting the chunk deletes
+them (``cypher/neo4j/delete_chunks.cypher``). The read path only looks them up by id, so they
+have no vector index (``_ANN_KINDS``); ``search`` over them scans exactly.
+
 Index names and dimensions go in as parameters; only the property name must be spelt into the
 ``CREATE VECTOR INDEX`` statement, so it is derived from the embedder's name and checked
 against a strict pattern before it is (``_identifiers``).
@@ -31,8 +36,17 @@ from kgqa.graph.cypher_store import Rows
 from kgqa.graph.neo4j import Neo4jGraphStore
 from kgqa.graph.staged_vectors import VectorLabel, VectorTarget
 from kgqa.vectors.base import VectorIndexError, checked_vectors
+from kgqa.vectors.sentences import sentence_chunk_id
 
-_KINDS: dict[str, VectorLabel] = {"passages": "Chunk", "entities": "Entity"}
+_KINDS: dict[str, VectorLabel] = {
+    "passages": "Chunk",
+    "entities": "Entity",
+    "sentences": "Sentence",
+}
+# Kinds searched by nearest neighbour, so kept under an HNSW vector index. Sentence vectors are
+# read by id only (the sentence bridge scores the first round's sentences); an index over ~5 per
+# chunk would cost ingest time and heap and serve no query, so their ``search`` scans.
+_ANN_KINDS = frozenset({"passages", "entities"})
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,95}")
 # Neo4j's vector indexes take 1 to 4096 dimensions (5.26 operations manual).
 _MAX_DIMENSIONS = 4096
@@ -61,6 +75,12 @@ class Neo4jVectorIndex:
     def ids(self) -> list[str]:
         return [r[0] for r in self._read("get_{}_vector_ids")]
 
+    def ids_starting_with(self, prefixes: Sequence[str]) -> list[str]:
+        if not prefixes:
+            return []
+        rows = self._read("find_{}_vector_ids_with_prefixes", prefixes=list(prefixes))
+        return [r[0] for r in rows]
+
     def missing(self, ids: Sequence[str]) -> list[str]:
         if not ids:
             return []
@@ -72,7 +92,8 @@ class Neo4jVectorIndex:
         if len(ids) == 0:
             return
         vectors = checked_vectors(self.index_name, ids, vectors, self.dim)
-        self._store.staged_vectors.stage(self._target, ids, vectors)
+        owners = [sentence_chunk_id(i) for i in ids] if self.kind == "sentences" else None
+        self._store.staged_vectors.stage(self._target, ids, vectors, owners)
 
     def remove(self, ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(ids))
@@ -100,13 +121,16 @@ class Neo4jVectorIndex:
         # ~0.001-0.002 with how the index's segments happened to be built: a name 0.9218 from
         # a known one (resolver threshold 0.92) scored 0.9206 in one run, and entity resolution
         # then depended on timing (a crashed-and-resumed ingest differed from a clean one).
-        rows = self._store.read_query(
-            "search_vectors",
-            index=self.index_name,
-            k=k,
-            vectors=vectors.tolist(),
-            property=self._target.property,
-        )
+        if self.kind in _ANN_KINDS:
+            rows = self._store.read_query(
+                "search_vectors",
+                index=self.index_name,
+                k=k,
+                vectors=vectors.tolist(),
+                property=self._target.property,
+            )
+        else:
+            rows = self._read("scan_{}_vectors", k=k, vectors=vectors.tolist())
         for i, node_id, score in rows:
             found[int(i)].append((str(node_id), _cosine(score)))
         return found
@@ -153,13 +177,11 @@ class Neo4jVectorIndexes:
     def entities(self, embedder: str, dim: int) -> Neo4jVectorIndex:
         return self._get("entities", embedder, dim)
 
-    def sentences(self, embedder: str, dim: int) -> None:
-        """None: sentence vectors are not kept in Neo4j yet (they would need a node per
-        sentence), so the read path embeds the first round's sentences at query time."""
-        return None
+    def sentences(self, embedder: str, dim: int) -> Neo4jVectorIndex:
+        return self._get("sentences", embedder, dim)
 
     def all_sentence_indexes(self) -> list[Neo4jVectorIndex]:
-        return []
+        return self._all("sentences")
 
     def all_passage_indexes(self) -> list[Neo4jVectorIndex]:
         return self._all("passages")
@@ -168,7 +190,7 @@ class Neo4jVectorIndexes:
         return self._all("entities")
 
     def counts(self) -> dict[str, int]:
-        indexes = self._all("passages") + self._all("entities")
+        indexes = self._all("passages") + self._all("entities") + self._all("sentences")
         return {f"{ix.kind}.{ix.space}": len(ix) for ix in sorted(indexes, key=_count_key)}
 
     def save_all(self) -> None:
@@ -188,10 +210,13 @@ class Neo4jVectorIndexes:
         """The index, created if missing (idempotent: replicas may race to create it)."""
         if not 1 <= dim <= _MAX_DIMENSIONS:
             raise VectorIndexError(f"{index}: {dim} dimensions; Neo4j takes 1 to {_MAX_DIMENSIONS}")
-        statement = _template(_KINDS[kind]).replace("__PROPERTY__", prop)
-        self._store.run_schema(statement, index=index, dimensions=dim)
-        self._store.read_query("await_index", index=index, timeout_s=_INDEX_ONLINE_TIMEOUT_S)
-        have = self._store.read_query("get_vector_index_dimensions", index=index)
+        if kind in _ANN_KINDS:
+            statement = _template(_KINDS[kind]).replace("__PROPERTY__", prop)
+            self._store.run_schema(statement, index=index, dimensions=dim)
+            self._store.read_query("await_index", index=index, timeout_s=_INDEX_ONLINE_TIMEOUT_S)
+            have = self._store.read_query("get_vector_index_dimensions", index=index)
+        else:
+            have = self._store.read_query("get_vector_space_dimensions", index=index)
         if have and int(have[0][0]) != dim:
             raise _dim_error(index, int(have[0][0]), dim)
         self._store.write_query(

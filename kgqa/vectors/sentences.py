@@ -58,6 +58,11 @@ def sentence_prefix(chunk_id: str) -> str:
     return f"{chunk_id}#s"
 
 
+def sentence_chunk_id(sentence: str) -> str:
+    """The id of the chunk a sentence id belongs to (``sentence_id``'s inverse on the chunk)."""
+    return sentence.rpartition("#s")[0]
+
+
 def chunk_sentences(chunks: Iterable[Chunk]) -> tuple[list[str], list[str]]:
     """(ids, texts) of the distinct sentences of ``chunks``, in order."""
     found: dict[str, str] = {}
@@ -133,11 +138,8 @@ def embed_passages_and_sentences(
 
 
 def sentence_ids_of(index: VectorIndex, chunk_ids: Iterable[str]) -> list[str]:
-    """The sentence ids ``index`` holds for ``chunk_ids`` (one pass over its ids)."""
-    prefixes = tuple(sentence_prefix(c) for c in chunk_ids)
-    if not prefixes:
-        return []
-    return [i for i in index.ids() if i.startswith(prefixes)]
+    """The sentence ids ``index`` holds for ``chunk_ids``."""
+    return index.ids_starting_with([sentence_prefix(c) for c in chunk_ids])
 
 
 def embed_store_sentences(

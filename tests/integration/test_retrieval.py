@@ -81,24 +81,21 @@ def test_dense_only_baseline_uses_nothing_else(kg: KGQA) -> None:
 
 
 def test_sentence_vectors_stored_at_ingest_score_as_at_query_time(kg: KGQA) -> None:
-    """The embedded store keeps every chunk's sentence vectors (Neo4j none: its bridge embeds
-    them at query time); looked up, they score as the sentences embedded now do, so a store
-    made before them (nothing stored) retrieves the same. (Pooled ones,
+    """Both stores keep every chunk's sentence vectors (FAISS files, Neo4j ``Sentence`` nodes);
+    looked up, they score as the sentences embedded now do, so a store made before them
+    (nothing stored) retrieves the same. (Pooled ones,
     ``ingest.sentence_vectors_pooled``: tests/integration/test_late_sentence_vectors.py.)"""
     from kgqa.retrieval.query import Query
     from kgqa.retrieval.sentence_vectors import SentenceScores
-    from kgqa.vectors.sentences import chunk_sentences
+    from kgqa.vectors.sentences import chunk_sentences, sentence_chunk_id
 
     parts = kg._parts
     query = Query.embed("Where was Marie Curie born?", parts.embedders)
     index = parts.vectors.sentences(query.space.name, int(query.vector.shape[-1]))
     chunks = [c for page in parts.store.iter_chunks() for c in page]
     ids, texts = chunk_sentences(chunks)
-    if kg.settings.graph.backend == "neo4j":
-        assert index is None
-        return
-    assert index is not None and not index.missing(ids)
-    items = [(i.rpartition("#s")[0], t) for i, t in zip(ids, texts, strict=True)]
+    assert index is not None and ids and not index.missing(ids)
+    items = [(sentence_chunk_id(i), t) for i, t in zip(ids, texts, strict=True)]
     stored = SentenceScores(parts.vectors).scores(query, items)
     computed = SentenceScores(parts.vectors, use_stored=False).scores(query, items)
     assert np.allclose(stored, computed, atol=1e-4)

@@ -20,6 +20,7 @@ from kgqa.retrieval.store_state import StoreFingerprint
 from kgqa.settings import Settings
 from kgqa.vectors.base import VectorIndexError
 from kgqa.vectors.factory import build_vector_store
+from kgqa.vectors.sentences import chunk_sentences, sentence_ids_of
 from tests.integration.test_graph_contract import MARIE, POLAND, WARSAW, doc1_batch, doc2_batch
 
 pytestmark = pytest.mark.integration
@@ -170,6 +171,48 @@ def test_entity_name_vectors(graph_store, vectors) -> None:
         ix.remove(removed.entities)
     vectors.save_all()
     assert len(names) == 0
+
+
+def write_sentences(graph_store, vectors) -> dict[str, np.ndarray]:
+    """doc1 and doc2 with a vector per sentence of each chunk, added before the write as the
+    ingest does; returns them by sentence id."""
+    index = vectors.sentences(SPACE, 4)
+    rows: dict[str, np.ndarray] = {}
+    for batch in (doc1_batch(), doc2_batch()):
+        ids, _ = chunk_sentences(batch.chunks)
+        found = {i: unit(1, k + 1, len(rows), 0.5) for k, i in enumerate(ids)}
+        index.add(list(found), np.vstack(list(found.values())))
+        rows |= found
+        graph_store.write(batch)
+    vectors.save_all()
+    return rows
+
+
+def test_sentence_vectors_are_read_by_id_and_follow_their_chunks(graph_store, vectors) -> None:
+    rows = write_sentences(graph_store, vectors)
+    index = vectors.sentences(SPACE, 4)
+    assert len(rows) >= 4 and sorted(index.ids()) == sorted(rows)
+    query = unit(0, 1, 0, 0)
+    sims = index.similarities(query, [*rows, "doc9#0#s000000000000"])
+    assert set(sims) == set(rows)
+    for i, row in rows.items():
+        assert sims[i] == pytest.approx(float(query @ row), abs=TOLERANCE)
+    [hits] = index.search(query[None, :], k=2)
+    best = sorted(rows, key=lambda i: -float(query @ rows[i]))[:2]
+    assert [i for i, _ in hits] == best
+    doc1 = {i for i in rows if i.startswith("doc1#")}
+    assert set(sentence_ids_of(index, ["doc1#0", "doc1#1"])) == doc1
+    assert vectors.counts()[f"sentences.{SPACE}"] == len(rows)
+    # The pipeline's order on a delete: the graph first, then the ids it removed.
+    removed = graph_store.delete_documents(["doc1"])
+    for ix in vectors.all_sentence_indexes():
+        ix.remove(sentence_ids_of(ix, removed.chunks))
+    vectors.save_all()
+    assert sorted(fresh_ids(vectors)) == sorted(set(rows) - doc1)
+
+
+def fresh_ids(vectors) -> list[str]:
+    return [i for ix in vectors.all_sentence_indexes() for i in ix.ids()]
 
 
 def test_an_index_built_by_another_model_is_refused(graph_store, vectors, tmp_path) -> None:

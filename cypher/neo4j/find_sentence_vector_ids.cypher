@@ -1,0 +1,2 @@
+MATCH (n:Sentence) WHERE n.id IN $ids AND n[$property] IS NOT NULL
+RETURN n.id AS id

@@ -1,0 +1,3 @@
+UNWIND $prefixes AS prefix
+MATCH (n:Sentence) WHERE n.id STARTS WITH prefix AND n[$property] IS NOT NULL
+RETURN DISTINCT n.id AS id

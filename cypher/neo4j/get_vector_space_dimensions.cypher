@@ -1,0 +1,2 @@
+MATCH (s:VectorSpace {index: $index})
+RETURN s.dim AS dimensions
