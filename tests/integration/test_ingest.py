@@ -65,9 +65,7 @@ def snapshot(parts: Components) -> dict:
         "vectors": {
             "passages": sorted(i for ix in parts.vectors.all_passage_indexes() for i in ix.ids()),
             "entities": sorted(i for ix in parts.vectors.all_entity_indexes() for i in ix.ids()),
-            "sentences": sorted(
-                i for ix in parts.vectors.all_sentence_indexes() for i in ix.ids()
-            ),
+            "sentences": sorted(i for ix in parts.vectors.all_sentence_indexes() for i in ix.ids()),
         },
     }
 
