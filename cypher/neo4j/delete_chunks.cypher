@@ -1,6 +1,5 @@
 MATCH (c:Chunk) WHERE c.id IN $ids
-CALL {
-  WITH c
+CALL (c) {
   MATCH (s:Sentence {chunk: c.id})
   DETACH DELETE s
 }
