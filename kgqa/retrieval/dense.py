@@ -14,10 +14,18 @@ class FaissDenseSearch:
         self._vectors = vectors
 
     def search(self, query: Query, k: int) -> Ranked:
-        return self._index(query).search(query.vector[None, :], k)[0]
+        found = self._index(query).search(query.vector[None, :], k)[0]
+        query.passage_cosines.update(found)
+        return found
 
     def similarities(self, query: Query, chunk_ids: Sequence[str]) -> dict[str, float]:
-        return self._index(query).similarities(query.vector, chunk_ids)
+        """The cosines of ``chunk_ids`` that have a vector; those ``query`` knows already
+        (``Query.passage_cosines``) are not read again."""
+        known = query.passage_cosines
+        missing = [c for c in dict.fromkeys(chunk_ids) if c not in known]
+        if missing:
+            known.update(self._index(query).similarities(query.vector, missing))
+        return {c: known[c] for c in chunk_ids if c in known}
 
     def _index(self, query: Query) -> VectorIndex:
         # The vector's width, not embedder.dim: a lazily loaded embedder knows its dim only

@@ -225,13 +225,13 @@ class GraphFusedRetriever:
 
     def _entity_types(self, facts: Sequence[Fact]) -> dict[str, str]:
         ends = {e for f in facts for e in (f.subject_id, f.object_id)}
-        return {e.id: e.type for e in self._store.get_entities(sorted(ends))}
+        return {e.id: e.type for e in self._reads.get_entities(sorted(ends))}
 
     def _passages(self, ranked: Sequence[tuple[str, float, tuple[str, ...]]]) -> list[Passage]:
-        chunks = {c.id: c for c in self._store.get_chunks([cid for cid, _, _ in ranked])}
+        chunks = {c.id: c for c in self._reads.get_chunks([cid for cid, _, _ in ranked])}
         titles = {
             d.id: d.title
-            for d in self._store.get_documents(sorted({c.doc_id for c in chunks.values()}))
+            for d in self._reads.get_documents(sorted({c.doc_id for c in chunks.values()}))
         }
         passages = []
         for chunk_id, score, sources in ranked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,6 +19,9 @@ class Query:
     text: str
     space: EmbeddingSpace
     vector: np.ndarray
+    # Cosines of passages with ``vector`` known so far (dense search fills it; the topic
+    # ranking and the bridge ask again for many of the same chunks: one store read saved).
+    passage_cosines: dict[str, float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def embed(cls, text: str, embedders: Embedders) -> Query:

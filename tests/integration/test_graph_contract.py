@@ -415,6 +415,13 @@ def test_the_snapshot_answers_every_read_as_the_store_does(graph_store) -> None:
         keys = ["marie curie", "mme curie", "curie", "nobel prize", "atlantis", "curie", "poland"]
         assert snapshot.find_entities(keys) == graph_store.find_entities(keys)
         assert snapshot.find_entities(["atlantis"]) == {}
+        # Records by id, kept per version: asked twice, in another order, after any write.
+        for ids in (chunks, chunks[::-1]):
+            assert snapshot.get_chunks(ids) == graph_store.get_chunks(ids)
+        for ids in (entities, entities[::-1]):
+            assert snapshot.get_entities(ids) == graph_store.get_entities(ids)
+        docs = ["doc3", "doc1", "nope", "doc2"]
+        assert snapshot.get_documents(docs) == graph_store.get_documents(docs)
 
     same_reads()
     assert snapshot.topic_chunks([WARSAW.id]) == {WARSAW.id: ["doc3#0"]}
