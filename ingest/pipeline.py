@@ -20,6 +20,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,7 +171,8 @@ class IngestPipeline:
         """Write a prepared batch with the crash-safe ordering described in the module doc."""
         self._begin_journal()
         removed = self._write_retrying_conflicts(batch, vectors_by_lang)
-        self._drop_vectors(removed)
+        new_sentences = {i for v in vectors_by_lang.values() for i in v.sentence_ids}
+        self._drop_vectors(removed, new_sentences)
         if time.monotonic() - self._saved_at >= self._checkpoint_s:
             self.checkpoint()
 
@@ -323,8 +325,13 @@ class IngestPipeline:
             sentence_vectors=group.sentence_vectors,
         )
 
-    def _drop_vectors(self, removed: RemovedIds) -> None:
-        if not removed.chunks and not removed.entities:
+    def _drop_vectors(
+        self, removed: RemovedIds, new_sentences: AbstractSet[str] = frozenset()
+    ) -> None:
+        """Drop the vectors of what a write or delete removed: its chunks and entities, the
+        sentences of its chunks, and the old text's sentences of a chunk rewritten under the
+        same id (``new_sentences``: the batch's own, kept)."""
+        if not (removed.chunks or removed.entities or removed.rewritten_chunks):
             return
         for index in self._vectors.all_passage_indexes():
             index.remove(removed.chunks)
@@ -332,6 +339,9 @@ class IngestPipeline:
             index.remove(removed.entities)
         for index in self._vectors.all_sentence_indexes():
             index.remove(sentence_ids_of(index, removed.chunks))
+            if removed.rewritten_chunks:
+                old = sentence_ids_of(index, removed.rewritten_chunks)
+                index.remove([i for i in old if i not in new_sentences])
 
     def _begin_journal(self) -> None:
         """Mark the saved vectors as possibly behind the graph (until the next checkpoint).

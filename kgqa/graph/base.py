@@ -60,6 +60,9 @@ class RemovedIds:
     documents: list[str] = field(default_factory=list)
     chunks: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
+    # Chunks a rewritten document kept the ids of, with new text: vectors derived from the
+    # old text under other ids (its sentences') are to go.
+    rewritten_chunks: list[str] = field(default_factory=list)
 
 
 class GraphReads(Protocol):

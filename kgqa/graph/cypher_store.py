@@ -95,7 +95,11 @@ class CypherGraphStore(ABC):
             self._after_insert(tx, batch)
             self._bump_version(tx)
         new_chunks = {c.id for c in batch.chunks}
-        return RemovedIds(chunks=sorted(old_chunks - new_chunks), entities=orphans)
+        return RemovedIds(
+            chunks=sorted(old_chunks - new_chunks),
+            entities=orphans,
+            rewritten_chunks=sorted(old_chunks & new_chunks),
+        )
 
     def delete_documents(self, doc_ids: Sequence[str]) -> RemovedIds:
         with self._write_transaction() as tx:

@@ -87,7 +87,7 @@ def test_reingest_changes_nothing_and_vectors_match_the_graph(kg: KGQA, parts: C
 
 
 def test_a_changed_document_replaces_its_content(
-    kg: KGQA, parts: Components, tmp_path: Path, backend: dict
+    kg: KGQA, parts: Components, tmp_path: Path
 ) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -111,11 +111,8 @@ def test_a_changed_document_replaces_its_content(
     state = snapshot(parts)
     assert state["vectors"]["passages"] == state["chunks"]
     assert set(state["vectors"]["entities"]) == set(state["entities"])
-    # Every sentence of the new text has its vector (on Neo4j nothing else: the old text's
-    # went with its chunk; the embedded index keeps them, unreachable, see README).
-    assert set(sentences_of_stored_chunks(parts)) <= set(state["vectors"]["sentences"])
-    if backend["backend"] == "neo4j":
-        assert state["vectors"]["sentences"] == sentences_of_stored_chunks(parts)
+    # The new text's sentences have vectors, the old text's (same chunk id) none any more.
+    assert state["vectors"]["sentences"] == sentences_of_stored_chunks(parts)
 
 
 def test_jsonl_ids_make_updates_replace_and_deletes_clean_up(
