@@ -31,17 +31,9 @@ from typing import Any, Generic, TypeVar
 
 from kgqa.domain import Chunk, Document, Entity, Fact
 from kgqa.graph.base import GraphStore
-from kgqa.retrieval.record_cache import RecordCache
 from kgqa.retrieval.store_state import StoreFingerprint
 
 logger = logging.getLogger(__name__)
-
-# Records kept per store version (``RecordCache``): a 2Wiki chunk is ~0.6 KB of text, an entity
-# or a document (text empty) ~0.2 KB, so ~10 MB at these bounds; a question reads ~30 chunks,
-# ~40 entities and ~10 documents.
-_CACHED_CHUNKS = 10_000
-_CACHED_ENTITIES = 20_000
-_CACHED_DOCUMENTS = 10_000
 
 T = TypeVar("T")
 
@@ -209,16 +201,6 @@ class GraphSnapshot:
         self._facts, self._mentions, self._keys = self._tables
         # Whether the store fits ``max_rows``: counted once per version for the three tables.
         self._fits = _PerVersion(self._measure_fits, fingerprint, False, "graph snapshot: size")
-        # Read through lambdas: the store's methods are looked up when first used.
-        self._chunks = RecordCache(
-            lambda ids: store.get_chunks(ids), _chunk_id, fingerprint, _CACHED_CHUNKS
-        )
-        self._entities = RecordCache(
-            lambda ids: store.get_entities(ids), _entity_id, fingerprint, _CACHED_ENTITIES
-        )
-        self._documents = RecordCache(
-            lambda ids: store.get_documents(ids), _document_id, fingerprint, _CACHED_DOCUMENTS
-        )
 
     def hold(self) -> None:
         """Build the tables of the store's current version now (a server's warm-up), and
@@ -263,17 +245,15 @@ class GraphSnapshot:
         held = [k for k in dict.fromkeys(keys) if k in known]
         return self._store.find_entities(held) if held else {}
 
-    # -- from the store, kept for the version (record_cache) ---------------------------------
+    # -- from the store ----------------------------------------------------------------------
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
-        return self._chunks.get(chunk_ids)
+        return self._store.get_chunks(chunk_ids)
 
     def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
-        return self._entities.get(entity_ids)
+        return self._store.get_entities(entity_ids)
 
     def get_documents(self, doc_ids: Sequence[str]) -> list[Document]:
-        return self._documents.get(doc_ids)
-
-    # -- from the store ----------------------------------------------------------------------
+        return self._store.get_documents(doc_ids)
 
     def entity_entity_edges(
         self, entity_ids: Sequence[str] | None = None
@@ -318,15 +298,3 @@ def _facts(table: FactTable) -> int:
 
 def _edges(table: MentionTable) -> int:
     return len(table.edges)
-
-
-def _chunk_id(chunk: Chunk) -> str:
-    return chunk.id
-
-
-def _entity_id(entity: Entity) -> str:
-    return entity.id
-
-
-def _document_id(document: Document) -> str:
-    return document.id

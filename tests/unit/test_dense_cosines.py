@@ -1,5 +1,4 @@
-"""Records read by id, kept per store version (kgqa.retrieval.record_cache) and the passage
-cosines a question keeps (kgqa.retrieval.dense)."""
+"""The passage cosines a question keeps (kgqa.retrieval.dense): read once per question."""
 
 from __future__ import annotations
 
@@ -9,49 +8,6 @@ import numpy as np
 
 from kgqa.retrieval.dense import FaissDenseSearch
 from kgqa.retrieval.query import Query
-from kgqa.retrieval.record_cache import RecordCache
-
-
-class _Store:
-    """Records "id:version"; counts the ids each read asks for."""
-
-    def __init__(self) -> None:
-        self.version = 1
-        self.asked: list[list[str]] = []
-        self.known = {"a", "b", "c", "d"}
-
-    def fetch(self, ids: Sequence[str]) -> list[str]:
-        self.asked.append(list(ids))
-        return [f"{i}:{self.version}" for i in reversed(ids) if i in self.known]
-
-
-def _cache(store: _Store, capacity: int = 10) -> RecordCache[str]:
-    return RecordCache(store.fetch, lambda r: r.split(":")[0], lambda: store.version, capacity)
-
-
-def test_records_are_read_once_per_version_and_returned_in_the_order_asked() -> None:
-    store = _Store()
-    cache = _cache(store)
-    assert cache.get(["b", "a", "b", "zz"]) == ["b:1", "a:1"]
-    assert cache.get(["a", "c", "b"]) == ["a:1", "c:1", "b:1"]
-    assert store.asked == [["b", "a", "zz"], ["c"]]
-    store.version = 2  # a write anywhere: nothing read before is served
-    assert cache.get(["a"]) == ["a:2"]
-    assert store.asked[-1] == ["a"]
-
-
-def test_unknown_ids_are_asked_again_and_the_least_recently_used_go_first() -> None:
-    store = _Store()
-    cache = _cache(store, capacity=2)
-    cache.get(["zz"])
-    cache.get(["zz"])
-    assert store.asked == [["zz"], ["zz"]]
-    cache.get(["a", "b"])
-    cache.get(["a"])  # b is now the oldest
-    cache.get(["c"])
-    store.asked.clear()
-    assert cache.get(["a", "b", "c"]) == ["a:1", "b:1", "c:1"]
-    assert store.asked == [["b"]]
 
 
 class _Index:
