@@ -81,8 +81,14 @@ def build_pipeline(
                 return [[] for _ in found]
             return index.search(model.embed(found, kind="query"), k=_RESOLVE_CANDIDATES)
 
+        def entity_names(ids: list[str]) -> dict[str, str]:
+            return {e.id: e.name for e in store.get_entities(ids)}
+
         return EntityResolver(
-            lookup=store.find_entities, similar=similar, threshold=ing.resolve_threshold
+            lookup=store.find_entities,
+            similar=similar,
+            threshold=ing.resolve_threshold,
+            names=entity_names,
         )
 
     return IngestPipeline(

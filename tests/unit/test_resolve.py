@@ -109,3 +109,33 @@ def test_relations_map_to_ids_and_self_loops_drop() -> None:
     ]
     marie = next(e for e in resolved.entities if e.id == entity_id("marie curie"))
     assert marie.type == "PERSON"  # the topic role does not override a named type
+
+
+def test_a_similar_name_with_other_numbers_founds_its_own_entity() -> None:
+    stored = {"Edate": "May 4, 2001", "Eyear": "1923", "Efox": "Twentieth Century Fox"}
+
+    def similar(names: list[str]) -> list[list[tuple[str, float]]]:
+        table = {
+            "8 May 2001": [("Edate", 0.9218)],
+            "4 May 2001": [("Edate", 0.95)],
+            "1921 to 1923": [("Eyear", 0.93)],
+            "20th Century Fox": [("Efox", 0.94)],
+        }
+        return [table.get(n, []) for n in names]
+
+    asked: list[list[str]] = []
+
+    def names(ids: list[str]) -> dict[str, str]:
+        asked.append(ids)
+        return {i: stored[i] for i in ids if i in stored}
+
+    surfaces = ("8 May 2001", "4 May 2001", "1921 to 1923", "20th Century Fox")
+    resolved = EntityResolver(similar=similar, threshold=0.9, names=names).resolve(
+        [extraction("d", *((s, "DATE") for s in surfaces))]
+    )
+    by_name = {e.name: e.id for e in resolved.entities}
+    assert by_name["8 May 2001"] == entity_id("8 may 2001")
+    assert by_name["1921 to 1923"] == entity_id("1921 to 1923")
+    assert by_name["4 May 2001"] == "Edate"  # the same date written another way
+    assert by_name["20th Century Fox"] == "Efox"  # one of the two has no number
+    assert asked == [["Edate", "Efox", "Eyear"]]  # one read for the batch
