@@ -27,6 +27,7 @@ import numpy as np
 
 from ingest.load import LoadProblem
 from ingest.resolve import EntityResolver
+from ingest.sentence_backfill import backfill_sentences
 from ingest.stages import (
     DocumentStages,
     DocumentsToDo,
@@ -116,6 +117,7 @@ class IngestPipeline:
         self._checkpoint_s = checkpoint_s
         self._saved_at = time.monotonic()
         self._journal = vectors.directory / "ingest-journal.json"
+        self._sentences_checked = False  # see run()
 
     # -- public ----------------------------------------------------------------------------
     def run(
@@ -126,8 +128,13 @@ class IngestPipeline:
     ) -> IngestReport:
         """Ingest ``items``. With ``workers`` > 1 (default: the setting) the CPU-bound stages
         run in that many processes (``ingest.workers``) while this one resolves and writes;
-        batches are still committed in the order read, so the graph is the same."""
+        batches are still committed in the order read, so the graph is the same. A store whose
+        chunks have no sentence vectors yet gets them first (``ingest.sentence_backfill``)."""
         self.recover()
+        if self._stages.sentence_vectors and not self._sentences_checked:
+            # Once a process: on Neo4j, counting the sentence vectors scans their nodes.
+            backfill_sentences(self._store, self._vectors, self._stages.embedder_for)
+            self._sentences_checked = True
         report = IngestReport()
         started = time.perf_counter()
         workers = workers or self._workers

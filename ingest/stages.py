@@ -92,6 +92,11 @@ class DocumentStages:
         return self._sentence_vectors
 
     @property
+    def embedder_for(self) -> Callable[[str], Embedder]:
+        """The model that embeds a language's passages and sentences."""
+        return self._embedder_for
+
+    @property
     def pooled_sentences(self) -> bool:
         """Whether sentence vectors are pooled from the passage pass (``SpanEmbedder``)."""
         return self._pooled_sentences

@@ -355,3 +355,27 @@ def test_neo4j_stopped_mid_run_then_restarted(tmp_path: Path, shared_data: Path)
             assert_same_store(snapshot(parts), expected)
     finally:
         server.stop()
+
+
+def test_a_store_without_sentence_vectors_gets_them_on_the_next_ingest(
+    backend: dict, tmp_path: Path
+) -> None:
+    """A store made before sentence vectors: re-ingesting skips its unchanged documents, and
+    the sentences of its chunks are embedded once, before."""
+    data = tmp_path / "data"
+    old = build_components(
+        Settings(data_dir=data, graph=backend, ingest={"sentence_vectors": False})
+    )
+    KGQA(old).ingest([SAMPLES / "docs"])
+    assert snapshot(old)["vectors"]["sentences"] == []
+    old.close()
+    parts = build_components(Settings(data_dir=data, graph=backend))
+    try:
+        report = KGQA(parts).ingest([SAMPLES / "docs"])
+        assert report.documents_written == 0 and report.documents_unchanged == 6
+        stored = sentences_of_stored_chunks(parts)
+        assert stored and snapshot(parts)["vectors"]["sentences"] == stored
+        index = parts.vectors.sentences("all-MiniLM-L6-v2", 384)
+        assert index is not None and len(index) == len(stored)
+    finally:
+        parts.close()
