@@ -34,6 +34,7 @@ from ingest.stages import (
     PreparedBatch,
     PreparedGroup,
     PreparerFactory,
+    chunks_by_language,
     in_process,
     passage_text,
 )
@@ -288,11 +289,7 @@ class IngestPipeline:
         """Passage vectors, and sentence vectors where the stages embed them, for chunks that
         reached the graph after the last checkpoint (both were saved together before it)."""
         docs = {d.id: d for d in self._store.get_documents(sorted({c.doc_id for c in chunks}))}
-        by_lang: dict[str, list[Chunk]] = {}
-        for chunk in chunks:
-            doc = docs.get(chunk.doc_id)
-            by_lang.setdefault(doc.lang if doc else "en", []).append(chunk)
-        for lang, group in sorted(by_lang.items()):
+        for lang, group in chunks_by_language(chunks, docs).items():
             embedder = self._embedder_for(lang)
             embedder.warm_up()  # its dim opens the indexes
             texts = [

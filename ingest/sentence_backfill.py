@@ -16,14 +16,14 @@ Example::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 
-from kgqa.domain import Chunk
+from ingest.stages import chunks_by_language
 from kgqa.embedding.base import Embedder
 from kgqa.graph.base import GraphStore
 from kgqa.vectors.base import VectorStore
-from kgqa.vectors.sentences import embed_sentences
+from kgqa.vectors.sentences import embed_store_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -40,32 +40,12 @@ def backfill_sentences(
     logger.warning("the store's chunks have no sentence vectors; embedding them once")
     added = 0
     for page in store.iter_chunks():
-        added += _embed_page(store, vectors, embedder_for, page)
-        vectors.save_all()
-    logger.info("embedded %d sentences", added)
-    return added
-
-
-def _embed_page(
-    store: GraphStore,
-    vectors: VectorStore,
-    embedder_for: Callable[[str], Embedder],
-    chunks: Sequence[Chunk],
-) -> int:
-    docs = {d.id: d for d in store.get_documents(sorted({c.doc_id for c in chunks}))}
-    by_lang: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        doc = docs.get(chunk.doc_id)
-        by_lang.setdefault(doc.lang if doc else "en", []).append(chunk)
-    added = 0
-    for lang, group in sorted(by_lang.items()):
-        embedder = embedder_for(lang)
-        embedder.warm_up()  # its dim opens the index
-        index = vectors.sentences(embedder.name, embedder.dim)
-        if index is None:
-            continue
-        ids, rows = embed_sentences(group, partial(embedder.embed, kind="query"))
-        if ids:
-            index.add(ids, rows)
-            added += len(ids)
+        docs = {d.id: d for d in store.get_documents(sorted({c.doc_id for c in page}))}
+        for lang, group in chunks_by_language(page, docs).items():
+            embedder = embedder_for(lang)
+            embedder.warm_up()  # its dim opens the index
+            index = vectors.sentences(embedder.name, embedder.dim)
+            if index is not None:
+                embed = partial(embedder.embed, kind="query")
+                added += embed_store_sentences([group], index, embed)
     return added

@@ -11,7 +11,7 @@ whichever of them prepared its batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +28,18 @@ from kgqa.vectors.sentences import embed_passages_and_sentences
 def passage_text(title: str, chunk_text: str) -> str:
     """What gets embedded for a chunk: its document title gives it context."""
     return f"{title}\n{chunk_text}" if title else chunk_text
+
+
+def chunks_by_language(
+    chunks: Iterable[Chunk], docs: Mapping[str, Document]
+) -> dict[str, list[Chunk]]:
+    """Stored chunks grouped by their document's language ("en" where it is unknown), in
+    language order: each group is embedded in its language's space."""
+    by_lang: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        doc = docs.get(chunk.doc_id)
+        by_lang.setdefault(doc.lang if doc else "en", []).append(chunk)
+    return dict(sorted(by_lang.items()))
 
 
 @dataclass(slots=True)
