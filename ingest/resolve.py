@@ -209,7 +209,9 @@ class EntityResolver:
         if keys and self._similar is not None:
             found = self._similar([surfaces[k] for k in keys])
             above = [[c for c in cs if c[1] >= self._threshold] for cs in found]
-            wanted = sorted({c[0] for cs in above for c in cs})
+            # Names are read only where they can matter: for a surface that carries a number.
+            numbered = [bool(_NUMBER.search(surfaces[k])) for k in keys]
+            wanted = sorted({c[0] for cs, n in zip(above, numbered, strict=True) if n for c in cs})
             names = self._names(wanted) if self._names is not None and wanted else {}
             for key, candidates in zip(keys, above, strict=True):
                 surface = surfaces[key]
